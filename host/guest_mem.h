@@ -1,0 +1,24 @@
+/* guest_mem.h: guest RAM and the one checked way to turn a guest address into a host pointer. */
+#ifndef UNIKVM_GUEST_MEM_H
+#define UNIKVM_GUEST_MEM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct guest_mem {
+  uint8_t *base; /* host mapping of guest-physical 0 */
+  uint64_t size; /* bytes */
+  int fd;        /* memfd backing the RAM, -1 for test buffers */
+};
+
+/* Maps SIZE bytes of zeroed, lazily allocated RAM; returns 0 or -errno. */
+int guest_mem_create(struct guest_mem *mem, uint64_t size);
+void guest_mem_destroy(struct guest_mem *mem);
+
+/*
+ * Host pointer to [gpa, gpa + len) if the whole range lies inside guest
+ * RAM, else NULL. Every guest-supplied address goes through this.
+ */
+void *guest_mem_ptr(const struct guest_mem *mem, uint64_t gpa, uint64_t len);
+
+#endif

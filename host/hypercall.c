@@ -1,0 +1,36 @@
+/* hypercall.c: hypercall table and dispatch; the handlers live in one file per device. */
+#include "hypercall.h"
+
+#include <inttypes.h>
+#include <string.h>
+
+#include "exit_status.h"
+
+static const hypercall_fn handlers[UNIKVM_HC_COUNT] = {
+    [UNIKVM_HC_CONSOLE_WRITE] = hc_console_write,
+    [UNIKVM_HC_EXIT] = hc_exit,
+    [UNIKVM_HC_ABORT] = hc_abort,
+    [UNIKVM_HC_WALLTIME] = hc_walltime,
+    [UNIKVM_HC_POLL] = hc_poll,
+};
+
+int hc_bad_address(struct vm *vm, const char *handler, uint64_t gpa, uint64_t len) {
+  /* Handlers are named hc_<hypercall>; drop the prefix for the message. */
+  if (strncmp(handler, "hc_", 3) == 0)
+    handler += 3;
+  return vm_fail(vm, EXIT_GUEST_ABI, "guest",
+                 "hypercall %s: address 0x%" PRIx64 "+%" PRIu64 " outside guest RAM (%" PRIu64
+                 " bytes)",
+                 handler, gpa, len, vm->mem.size);
+}
+
+int hypercall_dispatch(struct vm *vm, uint16_t port, uint32_t size, uint32_t value) {
+  if (port < UNIKVM_HC_BASE || port >= UNIKVM_HC_BASE + UNIKVM_HC_COUNT)
+    return vm_fail(vm, EXIT_GUEST_ABI, "guest", "write to unknown I/O port 0x%x", port);
+  unsigned nr = port - UNIKVM_HC_BASE;
+  if (size != 4)
+    return vm_fail(vm, EXIT_GUEST_ABI, "guest", "hypercall %s: %u-byte out, expected 4",
+                   hypercall_name(nr), size);
+  vm->stats.hypercalls[nr]++;
+  return handlers[nr](vm, value);
+}

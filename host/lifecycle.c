@@ -1,0 +1,27 @@
+/* lifecycle.c: the guest ending itself: exit and abort. */
+#include <stdio.h>
+
+#include "exit_status.h"
+#include "hypercall.h"
+
+#define ABORT_MSG_MAX 4096
+
+int hc_exit(struct vm *vm, uint64_t arg_gpa) {
+  HC_ARG(vm, arg_gpa, struct unikvm_hc_exit, arg);
+  vm->stopped = true;
+  vm->exit_status = arg->status & 0xff;
+  return -1;
+}
+
+int hc_abort(struct vm *vm, uint64_t arg_gpa) {
+  HC_ARG(vm, arg_gpa, struct unikvm_hc_abort, arg);
+  uint64_t msg_gpa = arg->msg;
+  uint64_t len = arg->len > ABORT_MSG_MAX ? ABORT_MSG_MAX : arg->len;
+  const char *msg = guest_mem_ptr(&vm->mem, msg_gpa, len);
+  if (!msg)
+    return hc_bad_address(vm, __func__, msg_gpa, len);
+  /* Trailing newlines would break the one-line error format. */
+  while (len && (msg[len - 1] == '\n' || msg[len - 1] == '\0'))
+    len--;
+  return vm_fail(vm, EXIT_GUEST_ABORT, "guest aborted", "%.*s", (int)len, msg);
+}

@@ -1,0 +1,115 @@
+/* main.c: unikvm: load one unikernel image and run it on KVM. */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "boot_info.h"
+#include "elf_loader.h"
+#include "exit_status.h"
+#include "kvm_vcpu.h"
+#include "options.h"
+#include "unikvm/abi.h"
+#include "unikvm/version.h"
+#include "vm.h"
+#include "vm_run.h"
+#include "x86_layout.h"
+
+static int die(int status, const char *what, const char *why) {
+  fprintf(stderr, "unikvm: %s: %s\n", what, why);
+  return status;
+}
+
+static uint64_t now_ns(clockid_t clock) {
+  struct timespec ts;
+  clock_gettime(clock, &ts);
+  return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+}
+
+/* Maps the image file read-only; returns its size or -1 with ERR set. */
+static const uint8_t *map_image(const char *path, size_t *size, char *err, size_t errlen) {
+  int fd = open(path, O_RDONLY | O_CLOEXEC);
+  struct stat st;
+  if (fd < 0 || fstat(fd, &st) < 0) {
+    snprintf(err, errlen, "%s", strerror(errno));
+    if (fd >= 0)
+      close(fd);
+    return NULL;
+  }
+  if (!S_ISREG(st.st_mode) || st.st_size == 0) {
+    snprintf(err, errlen, "%s", S_ISREG(st.st_mode) ? "empty file" : "not a regular file");
+    close(fd);
+    return NULL;
+  }
+  void *p = mmap(NULL, (size_t)st.st_size, PROT_READ, MAP_PRIVATE, fd, 0);
+  close(fd);
+  if (p == MAP_FAILED) {
+    snprintf(err, errlen, "%s", strerror(errno));
+    return NULL;
+  }
+  *size = (size_t)st.st_size;
+  return p;
+}
+
+static int run(const struct options *opts, struct vm *vm) {
+  char err[512];
+  size_t image_size;
+  const uint8_t *file = map_image(opts->image, &image_size, err, sizeof(err));
+  if (!file)
+    return die(EXIT_BAD_IMAGE, opts->image, err);
+  int rc = guest_mem_create(&vm->mem, opts->mem_size);
+  if (rc < 0)
+    return die(EXIT_SETUP, "guest RAM", strerror(-rc));
+  struct elf_image image;
+  if (elf_load(file, image_size, &vm->mem, &image, err, sizeof(err)) < 0)
+    return die(EXIT_BAD_IMAGE, opts->image, err);
+  munmap((void *)file, image_size);
+
+  struct kvm_vcpu cpu;
+  if (kvm_vcpu_create(&cpu, &vm->mem, err, sizeof(err)) < 0)
+    return die(EXIT_SETUP, "kvm", err);
+  x86_tables_write(&vm->mem);
+  struct boot_params params = {
+      .argc = opts->guest_argc,
+      .argv = opts->guest_argv,
+      .tsc_hz = kvm_vcpu_tsc_hz(&cpu),
+      .wallclock_ns = now_ns(CLOCK_REALTIME),
+  };
+  if (params.tsc_hz == 0)
+    return die(EXIT_SETUP, "kvm", "cannot read the guest TSC frequency");
+  if (boot_info_write(&vm->mem, &image, &params, err, sizeof(err)) < 0)
+    return die(EXIT_USAGE, "guest arguments", err);
+  if (kvm_vcpu_reset(&cpu, image.entry, vm->mem.size, UNIKVM_BOOT_INFO_ADDR, err, sizeof(err)) < 0)
+    return die(EXIT_SETUP, "kvm", err);
+  int status = vm_run(vm, &cpu);
+  if (opts->stats)
+    stats_print(&vm->stats, stderr);
+  kvm_vcpu_destroy(&cpu);
+  guest_mem_destroy(&vm->mem);
+  return status;
+}
+
+int main(int argc, char **argv) {
+  struct vm vm = {.console_out_fd = STDOUT_FILENO, .console_err_fd = STDERR_FILENO};
+  vm.mem.fd = -1;
+  vm.stats.start_ns = now_ns(CLOCK_MONOTONIC);
+  struct options opts;
+  char err[512];
+  if (options_parse(&opts, argc, argv, err, sizeof(err)) < 0) {
+    fprintf(stderr, "unikvm: %s\n", err);
+    return EXIT_USAGE;
+  }
+  if (opts.action == OPTIONS_HELP) {
+    options_usage(stdout);
+    return 0;
+  }
+  if (opts.action == OPTIONS_VERSION) {
+    printf("unikvm %s (guest ABI %u)\n", UNIKVM_VERSION, UNIKVM_ABI_VERSION);
+    return 0;
+  }
+  return run(&opts, &vm);
+}

@@ -1,0 +1,37 @@
+/* options.h: unikvm's command line. */
+#ifndef UNIKVM_OPTIONS_H
+#define UNIKVM_OPTIONS_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#define OPTIONS_MEM_DEFAULT (64ull << 20)
+#define OPTIONS_MEM_MIN     (8ull << 20)
+#define OPTIONS_MEM_ALIGN   (2ull << 20) /* guest RAM is mapped with 2 MiB pages */
+
+enum options_action { OPTIONS_RUN, OPTIONS_HELP, OPTIONS_VERSION };
+
+struct options {
+  enum options_action action;
+  uint64_t mem_size;
+  bool stats;
+  const char *image;
+  int guest_argc;    /* argv[0] is the image path */
+  char **guest_argv; /* points into the argv given to options_parse */
+};
+
+/*
+ * Parses ARGV. Returns 0, or -1 with a one-line reason in ERR in the
+ * "<what>: <why>" form. Guest arguments follow the image, after an
+ * optional "--".
+ */
+int options_parse(struct options *opts, int argc, char **argv, char *err, size_t errlen);
+
+/* Parses "64M", "1G", "512K", "1048576"; returns 0 or -1. */
+int options_parse_size(const char *text, uint64_t *out);
+
+void options_usage(FILE *out);
+
+#endif

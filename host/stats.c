@@ -1,0 +1,47 @@
+/* stats.c: counts of VM exits and hypercalls, printed by --stats. */
+#include "stats.h"
+
+#include <inttypes.h>
+#include <linux/kvm.h>
+#include <time.h>
+
+static const char *const exit_names[STATS_EXIT_REASONS] = {
+    [KVM_EXIT_UNKNOWN] = "unknown",   [KVM_EXIT_IO] = "io",
+    [KVM_EXIT_HLT] = "hlt",           [KVM_EXIT_MMIO] = "mmio",
+    [KVM_EXIT_SHUTDOWN] = "shutdown", [KVM_EXIT_FAIL_ENTRY] = "fail_entry",
+    [KVM_EXIT_INTR] = "intr",         [KVM_EXIT_INTERNAL_ERROR] = "internal_error",
+};
+
+static const char *const hc_names[UNIKVM_HC_COUNT] = {
+    [UNIKVM_HC_CONSOLE_WRITE] = "console_write",
+    [UNIKVM_HC_EXIT] = "exit",
+    [UNIKVM_HC_ABORT] = "abort",
+    [UNIKVM_HC_WALLTIME] = "walltime",
+    [UNIKVM_HC_POLL] = "poll",
+};
+
+const char *hypercall_name(unsigned nr) {
+  return nr < UNIKVM_HC_COUNT && hc_names[nr] ? hc_names[nr] : "unknown";
+}
+
+void stats_count_exit(struct vm_stats *stats, uint32_t reason) {
+  stats->exits[reason < STATS_EXIT_REASONS ? reason : KVM_EXIT_UNKNOWN]++;
+}
+
+void stats_print(const struct vm_stats *stats, FILE *out) {
+  uint64_t total = 0;
+  for (unsigned i = 0; i < STATS_EXIT_REASONS; i++)
+    total += stats->exits[i];
+  struct timespec now;
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  uint64_t elapsed_us =
+      ((uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec - stats->start_ns) / 1000;
+  fprintf(out, "unikvm: stats: elapsed_us=%" PRIu64 " exits=%" PRIu64, elapsed_us, total);
+  for (unsigned i = 0; i < STATS_EXIT_REASONS; i++)
+    if (stats->exits[i])
+      fprintf(out, " exit.%s=%" PRIu64, exit_names[i] ? exit_names[i] : "other", stats->exits[i]);
+  fprintf(out, "\nunikvm: stats: hypercalls");
+  for (unsigned i = 0; i < UNIKVM_HC_COUNT; i++)
+    fprintf(out, " %s=%" PRIu64, hc_names[i], stats->hypercalls[i]);
+  fprintf(out, "\n");
+}

@@ -1,0 +1,140 @@
+/* abi.h: the unikvm guest ABI (v1), shared by the host and the guest. */
+#ifndef UNIKVM_ABI_H
+#define UNIKVM_ABI_H
+
+#include <stdint.h>
+
+/*
+ * Plain C, fixed-width types, no pointers: every guest address is a
+ * guest-physical address held in a uint64_t (guest RAM is identity-mapped,
+ * so the guest may cast it to a pointer; the host never may without
+ * validating it first).
+ */
+
+#define UNIKVM_ABI_VERSION 1u
+
+/* ---- Guest-physical memory layout ------------------------------------ */
+
+/*
+ * The host owns everything below UNIKVM_IMAGE_MIN: descriptor tables, page
+ * tables, the CPL 0 exception stubs and their stack are supervisor-only
+ * pages; the boot-info page and the argv area are user pages. Page 0 is
+ * never mapped so that NULL dereferences fault.
+ */
+#define UNIKVM_PAGE_SIZE      4096u
+#define UNIKVM_BOOT_INFO_ADDR 0x8000u      /* struct unikvm_boot_info */
+#define UNIKVM_ARGS_ADDR      0x9000u      /* argv array + strings */
+#define UNIKVM_ARGS_SIZE      0x7000u      /* 28 KiB for the command line */
+#define UNIKVM_IMAGE_MIN      0x100000u    /* images load from 1 MiB up */
+#define UNIKVM_MEM_MAX        (4ull << 30) /* hypercall args are 32-bit GPAs */
+#define UNIKVM_STACK_SIZE     (1u << 20)   /* initial stack at the top of RAM */
+
+/* ---- Boot info: rdi at entry points here ------------------------------ */
+
+#define UNIKVM_BOOT_MAGIC 0x4d564b55u /* "UKVM" */
+
+enum unikvm_platform {
+  UNIKVM_PLATFORM_HVT = 1,    /* unikvm: hypercalls */
+  UNIKVM_PLATFORM_VIRTIO = 2, /* QEMU/UEFI: virtio devices */
+};
+
+struct unikvm_boot_info {
+  uint32_t magic;       /* UNIKVM_BOOT_MAGIC */
+  uint32_t abi_version; /* UNIKVM_ABI_VERSION */
+  uint32_t platform;    /* enum unikvm_platform */
+  uint32_t argc;
+  uint64_t argv;         /* GPA of uint64_t[argc + 1], NULL-terminated */
+  uint64_t ram_size;     /* bytes of RAM, identity-mapped from 0 */
+  uint64_t image_end;    /* first byte after the loaded image, page-aligned */
+  uint64_t stack_top;    /* initial rsp; the stack is UNIKVM_STACK_SIZE */
+  uint64_t tsc_hz;       /* TSC ticks per second */
+  uint64_t wallclock_ns; /* CLOCK_REALTIME at boot, ns since the epoch */
+  /* Devices (zero when absent); filled by later ABI users. */
+  uint8_t net_mac[6];
+  uint16_t net_mtu;
+  uint32_t blk_sector_size;
+  uint32_t reserved0;
+  uint64_t blk_sectors;
+};
+
+/* ---- Hypercalls ------------------------------------------------------- */
+
+/*
+ * Hypercall n: `outl %eax, $(UNIKVM_HC_BASE + n)` with eax = 32-bit GPA of
+ * the argument struct. The host validates the struct and every address in
+ * it against guest RAM. Results come back in the struct.
+ */
+#define UNIKVM_HC_BASE  0x500u
+#define UNIKVM_HC_PORTS 32u /* ports granted to CPL 3 by the TSS bitmap */
+
+enum unikvm_hypercall {
+  UNIKVM_HC_CONSOLE_WRITE = 0,
+  UNIKVM_HC_EXIT = 1,
+  UNIKVM_HC_ABORT = 2,
+  UNIKVM_HC_WALLTIME = 3,
+  UNIKVM_HC_POLL = 4,
+  UNIKVM_HC_COUNT /* number of defined hypercalls */
+};
+
+/* Port the host's CPL 0 exception stubs report on; never a hypercall. */
+#define UNIKVM_EXCEPTION_PORT (UNIKVM_HC_BASE + 0xffu)
+
+/* Error codes returned in `ret` fields (negated errno-style values). */
+#define UNIKVM_EOK    0
+#define UNIKVM_EINVAL 22
+#define UNIKVM_EIO    5
+
+enum unikvm_console_stream {
+  UNIKVM_CONSOLE_STDOUT = 1,
+  UNIKVM_CONSOLE_STDERR = 2,
+};
+
+struct unikvm_hc_console_write {
+  uint64_t data;   /* in: GPA of the bytes */
+  uint64_t len;    /* in: byte count */
+  uint32_t stream; /* in: enum unikvm_console_stream */
+  uint32_t reserved;
+  int64_t ret; /* out: bytes written or -errno */
+};
+
+struct unikvm_hc_exit {
+  int32_t status; /* in: low 8 bits become unikvm's exit status */
+  uint32_t reserved;
+};
+
+struct unikvm_hc_abort {
+  uint64_t msg; /* in: GPA of a message (need not be NUL-terminated) */
+  uint64_t len; /* in: length, truncated by the host to 4 KiB */
+};
+
+struct unikvm_hc_walltime {
+  uint64_t ns; /* out: CLOCK_REALTIME in ns since the epoch */
+};
+
+/*
+ * Block until an event or until timeout_ns has passed (relative, so the
+ * host needs no view of the guest's TSC). UINT64_MAX waits for an event;
+ * with no devices that would be forever, so the host refuses it.
+ */
+struct unikvm_hc_poll {
+  uint64_t timeout_ns; /* in */
+  uint64_t ready;      /* out: bitmask of ready devices (0: timeout) */
+};
+
+/* ---- ELF note (manifest) ---------------------------------------------- */
+
+/* Section .note.unikvm, name "unikvm", type UNIKVM_NOTE_TYPE_ABI. */
+#define UNIKVM_NOTE_NAME     "unikvm"
+#define UNIKVM_NOTE_TYPE_ABI 0x554b0001u
+
+enum unikvm_manifest_device {
+  UNIKVM_MANIFEST_NET = 1u << 0,
+  UNIKVM_MANIFEST_BLK = 1u << 1,
+};
+
+struct unikvm_note_abi {
+  uint32_t abi_version; /* UNIKVM_ABI_VERSION */
+  uint32_t devices;     /* enum unikvm_manifest_device bits */
+};
+
+#endif
