@@ -1,0 +1,107 @@
+# unikvm: top-level build. `make APP=hello` builds the hypervisor and the app's image.
+.DEFAULT_GOAL := all
+.DELETE_ON_ERROR:
+.SUFFIXES:
+
+APP ?= hello
+# hvt: the unikernel image for unikvm; native: the same app built for Linux.
+PLATFORM ?= hvt
+ARGS ?=
+UNIKVM_FLAGS ?=
+
+BUILD := build
+HOST_CC ?= gcc
+HOST_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -g -Iinclude -MMD -MP
+SAN_FLAGS := -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=all
+NATIVE_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -g
+
+include toolchain/toolchain.mk
+include guest/guest.mk
+
+# ---- host: the unikvm hypervisor ------------------------------------------
+HOST_SRCS := $(wildcard host/*.c)
+HOST_OBJS := $(HOST_SRCS:%.c=$(BUILD)/%.o)
+
+$(BUILD)/host/%.o: host/%.c
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_CFLAGS) -c $< -o $@
+
+$(BUILD)/unikvm: $(HOST_OBJS)
+	$(HOST_CC) -o $@ $^
+
+# ---- apps -------------------------------------------------------------------
+APPS := $(notdir $(wildcard apps/*))
+
+# The native build is the baseline every benchmark compares against.
+.SECONDEXPANSION:
+$(BUILD)/native/%: $$(wildcard apps/%/*.c)
+	@mkdir -p $(@D)
+	$(HOST_CC) $(NATIVE_CFLAGS) -static -o $@ $^ -lm
+
+ifeq ($(PLATFORM),native)
+APP_TARGET := $(BUILD)/native/$(APP)
+APP_RUN := $(APP_TARGET) $(ARGS)
+else
+APP_TARGET := $(BUILD)/$(APP).elf
+APP_RUN := $(BUILD)/unikvm $(UNIKVM_FLAGS) $(APP_TARGET) -- $(ARGS)
+endif
+
+.PHONY: all app run
+all: $(BUILD)/unikvm app $(LWIP_STAMP)
+app: $(APP_TARGET)
+run: all
+	$(APP_RUN)
+
+# ---- tests --------------------------------------------------------------------
+UNIT_TESTS := $(patsubst tests/unit/%.c,$(BUILD)/unit/%,$(wildcard tests/unit/test_*.c))
+UNIT_HOST_OBJS := $(patsubst host/%.c,$(BUILD)/unit/host/%.o,$(filter-out host/main.c,$(HOST_SRCS)))
+
+$(BUILD)/unit/host/%.o: host/%.c
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_CFLAGS) $(SAN_FLAGS) -c $< -o $@
+
+$(BUILD)/unit/%.o: tests/unit/%.c
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_CFLAGS) $(SAN_FLAGS) -Ihost -c $< -o $@
+
+$(BUILD)/unit/test_%: $(BUILD)/unit/test_%.o $(UNIT_HOST_OBJS)
+	$(HOST_CC) $(SAN_FLAGS) -o $@ $^ -lcmocka
+
+.PHONY: test unit-test integration-test check-kvm
+unit-test: $(UNIT_TESTS)
+	@set -e; for t in $(UNIT_TESTS); do echo "== $$t"; $$t; done
+
+check-kvm:
+	@test -c /dev/kvm && test -r /dev/kvm && test -w /dev/kvm || \
+	  { echo "FATAL: /dev/kvm is missing or not accessible: the integration tests need KVM" >&2; exit 1; }
+
+integration-test: check-kvm $(BUILD)/unikvm $(BUILD)/hello.elf $(BUILD)/tests/guesttest.elf
+	tests/integration/run.sh
+
+test: unit-test integration-test
+
+# ---- benchmarks -----------------------------------------------------------------
+$(BUILD)/bench/spawn_time: bench/boot/spawn_time.c
+	@mkdir -p $(@D)
+	$(HOST_CC) $(NATIVE_CFLAGS) -o $@ $<
+
+.PHONY: bench
+bench: $(BUILD)/unikvm $(BUILD)/hello.elf $(BUILD)/native/hello $(BUILD)/bench/spawn_time
+	bench/boot/run.sh
+
+# ---- formatting and cleaning ------------------------------------------------
+FORMAT_SRCS := $(shell git ls-files '*.c' '*.h' 2>/dev/null)
+.PHONY: format format-check clean distclean
+format:
+	clang-format -i $(FORMAT_SRCS)
+format-check:
+	clang-format --dry-run -Werror $(FORMAT_SRCS)
+
+clean:
+	rm -rf $(BUILD)/host $(BUILD)/unit $(BUILD)/guest $(BUILD)/apps $(BUILD)/tests \
+	  $(BUILD)/native $(BUILD)/unikvm $(BUILD)/*.elf
+# distclean also drops the cached third-party toolchain.
+distclean:
+	rm -rf $(BUILD)
+
+-include $(HOST_OBJS:.o=.d) $(UNIT_HOST_OBJS:.o=.d)

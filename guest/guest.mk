@@ -1,0 +1,121 @@
+# guest/guest.mk: builds the unikernel (boot + guest core + libc-port) and links apps into images.
+#
+# Included by the top-level Makefile and run from the repository root. It
+# expects from toolchain/toolchain.mk: GUEST_CFLAGS, NEWLIB_LIBC, NEWLIB_LIBM,
+# GUEST_LIBGCC and NEWLIB_STAMP (exists once newlib is built).
+#
+# Targets:
+#   build/guest/libunikvm.a     guest core + hvt platform + libc-port
+#   build/guest/hvt_entry.o     _start; first on every image's link line
+#   build/guest/hvt_note.o      the manifest note (nothing references it, so
+#                               it is linked as an object, not from the archive)
+#   build/<app>.elf             one per apps/<app>/, from all its *.c
+#   build/tests/guesttest.elf   tests/guest/guesttest.c
+#   guest, guest-images         phony: the library pieces / every image
+# $(call guest_link,OBJS) is the recipe line that links $@ from app objects.
+
+GUEST_CC ?= gcc
+GUEST_AR ?= ar
+
+GUEST_BUILD := build/guest
+
+# newlib's headers for a bare x86_64-elf leave these POSIX options undefined,
+# which hides clock_gettime, nanosleep, clock_nanosleep and CLOCK_MONOTONIC;
+# libc-port implements them, so every guest compile (ours and apps') says so.
+# Candidates for GUEST_CFLAGS in toolchain.mk and the app compiler wrapper.
+GUEST_POSIX_CFLAGS := -D_POSIX_TIMERS=200809L -D_POSIX_MONOTONIC_CLOCK=200809L \
+	-D_POSIX_CLOCK_SELECTION=200809L
+# Our own code: strict C11 (POSIX is asked for per file or per layer).
+GUEST_OWN_CFLAGS := -std=c11 -Wall -Wextra -Werror -Iinclude -Iguest/include
+# Apps are plain POSIX C built with the compiler's default dialect, exactly
+# as their native baseline is, so they see the same feature macros.
+GUEST_APP_CFLAGS := -Wall -Wextra -Werror
+GUEST_DEP_CFLAGS = -MMD -MP
+
+GUEST_LIB_SRCS := $(wildcard guest/*.c guest/platform/hvt/*.c libc-port/*.c)
+GUEST_LIB_OBJS := $(GUEST_LIB_SRCS:%.c=$(GUEST_BUILD)/%.o)
+GUEST_ENTRY_OBJ := $(GUEST_BUILD)/hvt_entry.o
+GUEST_NOTE_OBJ := $(GUEST_BUILD)/hvt_note.o
+GUEST_LIB := $(GUEST_BUILD)/libunikvm.a
+GUEST_OBJS := $(GUEST_ENTRY_OBJ) $(GUEST_NOTE_OBJ) $(GUEST_LIB_OBJS)
+GUEST_LDSCRIPT := boot/hvt.ld
+
+# ar names members by file name only: two sleep.o would replace each other.
+ifneq ($(words $(notdir $(GUEST_LIB_SRCS))),$(words $(sort $(notdir $(GUEST_LIB_SRCS)))))
+$(error guest.mk: guest/ and libc-port/ need distinct file names (they share libunikvm.a))
+endif
+
+$(GUEST_BUILD)/guest/%.o: guest/%.c | $(NEWLIB_STAMP)
+	@mkdir -p $(@D)
+	$(GUEST_CC) $(GUEST_CFLAGS) $(GUEST_POSIX_CFLAGS) $(GUEST_OWN_CFLAGS) $(GUEST_DEP_CFLAGS) \
+		-c -o $@ $<
+
+# libc-port implements POSIX, so it sees all of newlib's POSIX and BSD names.
+$(GUEST_BUILD)/libc-port/%.o: libc-port/%.c | $(NEWLIB_STAMP)
+	@mkdir -p $(@D)
+	$(GUEST_CC) $(GUEST_CFLAGS) $(GUEST_POSIX_CFLAGS) $(GUEST_OWN_CFLAGS) -D_DEFAULT_SOURCE \
+		$(GUEST_DEP_CFLAGS) -c -o $@ $<
+
+$(GUEST_ENTRY_OBJ): boot/hvt_entry.S | $(NEWLIB_STAMP)
+	@mkdir -p $(@D)
+	$(GUEST_CC) $(GUEST_CFLAGS) $(GUEST_OWN_CFLAGS) $(GUEST_DEP_CFLAGS) -c -o $@ $<
+
+$(GUEST_NOTE_OBJ): boot/hvt_note.c | $(NEWLIB_STAMP)
+	@mkdir -p $(@D)
+	$(GUEST_CC) $(GUEST_CFLAGS) $(GUEST_OWN_CFLAGS) $(GUEST_DEP_CFLAGS) -c -o $@ $<
+
+$(GUEST_LIB): $(GUEST_LIB_OBJS)
+	@mkdir -p $(@D)
+	rm -f $@
+	$(GUEST_AR) rcs $@ $^
+
+# Static, not PIE, at the addresses boot/hvt.ld gives; 4 KiB file alignment
+# keeps segments page-granular; --gc-sections drops unused newlib code.
+GUEST_LDFLAGS := -nostdlib -static -no-pie -Wl,-T,$(GUEST_LDSCRIPT) -Wl,-z,max-page-size=4096 \
+	-Wl,--build-id=none -Wl,--gc-sections -Wl,-z,noexecstack
+GUEST_LINK_DEPS = $(GUEST_ENTRY_OBJ) $(GUEST_NOTE_OBJ) $(GUEST_LIB) $(GUEST_LDSCRIPT) \
+	$(NEWLIB_LIBC) $(NEWLIB_LIBM)
+# The group lets libunikvm.a and libc.a resolve each other (write <-> memcpy).
+guest_link = $(GUEST_CC) $(GUEST_LDFLAGS) -o $@ $(GUEST_ENTRY_OBJ) $(GUEST_NOTE_OBJ) $(1) \
+	-Wl,--start-group $(GUEST_LIB) $(NEWLIB_LIBC) $(NEWLIB_LIBM) $(GUEST_LIBGCC) -Wl,--end-group
+
+# Apps: build/apps/<app>/*.o from apps/<app>/*.c, linked into build/<app>.elf.
+GUEST_APPS := $(notdir $(patsubst %/,%,$(wildcard apps/*/)))
+guest_app_objs = $(patsubst %.c,build/%.o,$(wildcard apps/$(1)/*.c))
+
+build/apps/%.o: apps/%.c | $(NEWLIB_STAMP)
+	@mkdir -p $(@D)
+	$(GUEST_CC) $(GUEST_CFLAGS) $(GUEST_POSIX_CFLAGS) $(GUEST_APP_CFLAGS) $(GUEST_DEP_CFLAGS) \
+		-c -o $@ $<
+
+define guest_app_rule
+build/$(1).elf: $(call guest_app_objs,$(1)) $$(GUEST_LINK_DEPS)
+	@mkdir -p $$(@D)
+	$$(call guest_link,$(call guest_app_objs,$(1)))
+endef
+$(foreach app,$(GUEST_APPS),$(eval $(call guest_app_rule,$(app))))
+
+# The guest test program: one image, subcommands chosen by argv[1].
+GUESTTEST_OBJ := build/tests/guest/guesttest.o
+
+$(GUESTTEST_OBJ): tests/guest/guesttest.c | $(NEWLIB_STAMP)
+	@mkdir -p $(@D)
+	$(GUEST_CC) $(GUEST_CFLAGS) $(GUEST_POSIX_CFLAGS) $(GUEST_OWN_CFLAGS) $(GUEST_DEP_CFLAGS) \
+		-c -o $@ $<
+
+build/tests/guesttest.elf: $(GUESTTEST_OBJ) $(GUEST_LINK_DEPS)
+	@mkdir -p $(@D)
+	$(call guest_link,$(GUESTTEST_OBJ))
+
+GUEST_IMAGES := $(GUEST_APPS:%=build/%.elf) build/tests/guesttest.elf
+
+.PHONY: guest guest-images guest-check
+guest: $(GUEST_LIB) $(GUEST_ENTRY_OBJ) $(GUEST_NOTE_OBJ)
+guest-images: $(GUEST_IMAGES)
+
+# Static checks of every image: layout, manifest, no privileged instructions.
+guest-check: $(GUEST_IMAGES)
+	tests/guest/check-image.sh $^
+
+-include $(GUEST_OBJS:.o=.d) $(GUESTTEST_OBJ:.o=.d) \
+	$(foreach app,$(GUEST_APPS),$(patsubst %.o,%.d,$(call guest_app_objs,$(app))))
