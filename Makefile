@@ -27,7 +27,7 @@ $(BUILD)/host/%.o: host/%.c
 	$(HOST_CC) $(HOST_CFLAGS) -c $< -o $@
 
 $(BUILD)/unikvm: $(HOST_OBJS)
-	$(HOST_CC) -o $@ $^
+	$(HOST_CC) -static -pthread -o $@ $^
 
 # ---- apps -------------------------------------------------------------------
 APPS := $(notdir $(wildcard apps/*))

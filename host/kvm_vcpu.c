@@ -36,17 +36,14 @@ static int fail(char *err, size_t errlen, const char *what) {
   return -1;
 }
 
-static struct kvm_cpuid2 *supported_cpuid(int kvm_fd) {
-  struct kvm_cpuid2 *cpuid =
-      calloc(1, sizeof(*cpuid) + CPUID_MAX_ENTRIES * sizeof(struct kvm_cpuid_entry2));
-  if (!cpuid)
-    return NULL;
-  cpuid->nent = CPUID_MAX_ENTRIES;
-  if (ioctl(kvm_fd, KVM_GET_SUPPORTED_CPUID, cpuid) < 0) {
-    free(cpuid);
-    return NULL;
-  }
-  return cpuid;
+int kvm_vcpu_query_cpuid(struct kvm_vcpu *cpu, char *err, size_t errlen) {
+  cpu->cpuid = calloc(1, sizeof(*cpu->cpuid) + CPUID_MAX_ENTRIES * sizeof(struct kvm_cpuid_entry2));
+  if (!cpu->cpuid)
+    return fail(err, errlen, "KVM_GET_SUPPORTED_CPUID");
+  cpu->cpuid->nent = CPUID_MAX_ENTRIES;
+  if (ioctl(cpu->kvm_fd, KVM_GET_SUPPORTED_CPUID, cpu->cpuid) < 0)
+    return fail(err, errlen, "KVM_GET_SUPPORTED_CPUID");
+  return 0;
 }
 
 static const struct kvm_cpuid_entry2 *cpuid_leaf(const struct kvm_cpuid2 *cpuid, uint32_t fn,
@@ -60,25 +57,20 @@ static const struct kvm_cpuid_entry2 *cpuid_leaf(const struct kvm_cpuid2 *cpuid,
 /* Passes the host's supported CPUID to the guest and returns the XCR0 it allows. */
 static int setup_cpuid(struct kvm_vcpu *cpu, uint64_t *xcr0, int *fsgsbase, char *err,
                        size_t errlen) {
-  struct kvm_cpuid2 *cpuid = supported_cpuid(cpu->kvm_fd);
-  if (!cpuid)
-    return fail(err, errlen, "KVM_GET_SUPPORTED_CPUID");
-  const struct kvm_cpuid_entry2 *xsave = cpuid_leaf(cpuid, 0xd, 0);
-  const struct kvm_cpuid_entry2 *ext = cpuid_leaf(cpuid, 7, 0);
+  const struct kvm_cpuid_entry2 *xsave = cpuid_leaf(cpu->cpuid, 0xd, 0);
+  const struct kvm_cpuid_entry2 *ext = cpuid_leaf(cpu->cpuid, 7, 0);
   uint64_t supported = xsave ? xsave->eax | ((uint64_t)xsave->edx << 32) : 0;
   /* x87 + SSE + AVX, plus the AVX-512 state only as a complete set. */
   *xcr0 = supported & 0x7;
   if ((supported & 0xe0) == 0xe0)
     *xcr0 |= 0xe0;
   *fsgsbase = ext && (ext->ebx & 1);
-  int rc = ioctl(cpu->vcpu_fd, KVM_SET_CPUID2, cpuid);
-  free(cpuid);
-  if (rc < 0)
+  if (ioctl(cpu->vcpu_fd, KVM_SET_CPUID2, cpu->cpuid) < 0)
     return fail(err, errlen, "KVM_SET_CPUID2");
   return 0;
 }
 
-int kvm_vcpu_create(struct kvm_vcpu *cpu, struct guest_mem *mem, char *err, size_t errlen) {
+int kvm_vcpu_open(struct kvm_vcpu *cpu, char *err, size_t errlen) {
   memset(cpu, 0, sizeof(*cpu));
   cpu->kvm_fd = cpu->vm_fd = cpu->vcpu_fd = -1;
   cpu->kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
@@ -88,6 +80,10 @@ int kvm_vcpu_create(struct kvm_vcpu *cpu, struct guest_mem *mem, char *err, size
     snprintf(err, errlen, "/dev/kvm: unsupported KVM API version");
     return -1;
   }
+  return 0;
+}
+
+int kvm_vcpu_create(struct kvm_vcpu *cpu, struct guest_mem *mem, char *err, size_t errlen) {
   cpu->vm_fd = ioctl(cpu->kvm_fd, KVM_CREATE_VM, 0);
   if (cpu->vm_fd < 0)
     return fail(err, errlen, "KVM_CREATE_VM");
@@ -186,6 +182,7 @@ int kvm_vcpu_reset(struct kvm_vcpu *cpu, uint64_t entry, uint64_t stack_top, uin
 }
 
 void kvm_vcpu_destroy(struct kvm_vcpu *cpu) {
+  free(cpu->cpuid);
   if (cpu->run)
     munmap(cpu->run, cpu->run_size);
   if (cpu->vcpu_fd >= 0)

@@ -1,5 +1,4 @@
 /* spawn_time.c: whole-process time of several commands, interleaved run by run, as medians. */
-#define _GNU_SOURCE
 #include <fcntl.h>
 #include <spawn.h>
 #include <stdio.h>
