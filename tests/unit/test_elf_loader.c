@@ -12,12 +12,12 @@
 #include "elf_loader.h"
 #include "unikvm/abi.h"
 
-#define RAM (16u << 20)
+#define RAM       (16u << 20)
 #define TEXT_ADDR 0x100000u
 #define DATA_ADDR 0x101000u
-#define NOTE_OFF 0x200u
-#define TEXT_OFF 0x1000u
-#define DATA_OFF 0x2000u
+#define NOTE_OFF  0x200u
+#define TEXT_OFF  0x1000u
+#define DATA_OFF  0x2000u
 #define FILE_SIZE 0x3000u
 
 /* A minimal valid image: text (R+X), data (RW, with bss), and the ABI note. */
@@ -61,14 +61,27 @@ static void make_image(struct image *im) {
   eh->e_ehsize = sizeof(Elf64_Ehdr);
   eh->e_phentsize = sizeof(Elf64_Phdr);
   eh->e_phnum = 3;
-  *phdr(im, 0) = (Elf64_Phdr){.p_type = PT_LOAD, .p_flags = PF_R | PF_X, .p_offset = TEXT_OFF,
-                              .p_vaddr = TEXT_ADDR, .p_paddr = TEXT_ADDR, .p_filesz = 0x100,
-                              .p_memsz = 0x100, .p_align = 0x1000};
-  *phdr(im, 1) = (Elf64_Phdr){.p_type = PT_LOAD, .p_flags = PF_R | PF_W, .p_offset = DATA_OFF,
-                              .p_vaddr = DATA_ADDR, .p_paddr = DATA_ADDR, .p_filesz = 0x10,
-                              .p_memsz = 0x3000, .p_align = 0x1000};
-  *phdr(im, 2) = (Elf64_Phdr){.p_type = PT_NOTE, .p_flags = PF_R, .p_offset = NOTE_OFF,
-                              .p_filesz = 12 + 8 + 8, .p_align = 4};
+  *phdr(im, 0) = (Elf64_Phdr){.p_type = PT_LOAD,
+                              .p_flags = PF_R | PF_X,
+                              .p_offset = TEXT_OFF,
+                              .p_vaddr = TEXT_ADDR,
+                              .p_paddr = TEXT_ADDR,
+                              .p_filesz = 0x100,
+                              .p_memsz = 0x100,
+                              .p_align = 0x1000};
+  *phdr(im, 1) = (Elf64_Phdr){.p_type = PT_LOAD,
+                              .p_flags = PF_R | PF_W,
+                              .p_offset = DATA_OFF,
+                              .p_vaddr = DATA_ADDR,
+                              .p_paddr = DATA_ADDR,
+                              .p_filesz = 0x10,
+                              .p_memsz = 0x3000,
+                              .p_align = 0x1000};
+  *phdr(im, 2) = (Elf64_Phdr){.p_type = PT_NOTE,
+                              .p_flags = PF_R,
+                              .p_offset = NOTE_OFF,
+                              .p_filesz = 12 + 8 + 8,
+                              .p_align = 4};
   write_note(im, UNIKVM_ABI_VERSION);
   memset(im->bytes + TEXT_OFF, 0x90, 0x100);
   memset(im->bytes + DATA_OFF, 0xab, 0x10);
@@ -287,20 +300,34 @@ static void test_rejection_leaves_ram_untouched(void **state) {
 
 int main(void) {
   const struct CMUnitTest tests[] = {
-      T(test_valid_image_loads),       T(test_not_elf),
-      T(test_empty_file),              T(test_elf32),
-      T(test_wrong_machine),           T(test_not_exec),
-      T(test_truncated_header),        T(test_truncated_program_headers),
-      T(test_huge_phnum),              T(test_truncated_segment),
-      T(test_segment_offset_wraps),    T(test_segment_below_1mib),
-      T(test_segment_outside_ram),     T(test_segment_end_wraps),
-      T(test_image_bigger_than_mem),   T(test_segment_into_stack),
-      T(test_overlapping_segments),    T(test_entry_outside_image),
-      T(test_entry_in_data),           T(test_writable_executable),
-      T(test_filesz_over_memsz),       T(test_missing_note),
-      T(test_note_with_other_name),    T(test_wrong_abi_version),
-      T(test_corrupt_note_size),       T(test_dynamic_image),
-      T(test_no_load_segments),        T(test_rejection_leaves_ram_untouched),
+      T(test_valid_image_loads),
+      T(test_not_elf),
+      T(test_empty_file),
+      T(test_elf32),
+      T(test_wrong_machine),
+      T(test_not_exec),
+      T(test_truncated_header),
+      T(test_truncated_program_headers),
+      T(test_huge_phnum),
+      T(test_truncated_segment),
+      T(test_segment_offset_wraps),
+      T(test_segment_below_1mib),
+      T(test_segment_outside_ram),
+      T(test_segment_end_wraps),
+      T(test_image_bigger_than_mem),
+      T(test_segment_into_stack),
+      T(test_overlapping_segments),
+      T(test_entry_outside_image),
+      T(test_entry_in_data),
+      T(test_writable_executable),
+      T(test_filesz_over_memsz),
+      T(test_missing_note),
+      T(test_note_with_other_name),
+      T(test_wrong_abi_version),
+      T(test_corrupt_note_size),
+      T(test_dynamic_image),
+      T(test_no_load_segments),
+      T(test_rejection_leaves_ram_untouched),
   };
   return cmocka_run_group_tests_name("elf_loader", tests, NULL, NULL);
 }

@@ -14,8 +14,8 @@
 #include "hypercall.h"
 #include "unikvm/abi.h"
 
-#define RAM (8u << 20)
-#define ARG_GPA 0x200000u
+#define RAM      (8u << 20)
+#define ARG_GPA  0x200000u
 #define DATA_GPA 0x300000u
 
 static struct vm vm;

@@ -21,8 +21,8 @@ static int parse(int argc, char **argv) {
   return options_parse(&opts, argc, saved_argv, err, sizeof(err));
 }
 
-#define PARSE(...)                                                                             \
-  parse((int)(sizeof((char *[]){"unikvm", __VA_ARGS__}) / sizeof(char *)),                     \
+#define PARSE(...)                                                                                 \
+  parse((int)(sizeof((char *[]){"unikvm", __VA_ARGS__}) / sizeof(char *)),                         \
         (char *[]){"unikvm", __VA_ARGS__, NULL})
 
 static void test_sizes(void **state) {

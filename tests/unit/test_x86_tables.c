@@ -11,11 +11,11 @@
 #include "unikvm/abi.h"
 #include "x86_layout.h"
 
-#define PTE_P 0x1ull
-#define PTE_W 0x2ull
-#define PTE_U 0x4ull
-#define PTE_PS 0x80ull
-#define PTE_NX (1ull << 63)
+#define PTE_P     0x1ull
+#define PTE_W     0x2ull
+#define PTE_U     0x4ull
+#define PTE_PS    0x80ull
+#define PTE_NX    (1ull << 63)
 #define ADDR_MASK 0x000ffffffffff000ull
 
 static struct guest_mem mem;
@@ -94,7 +94,7 @@ static void test_null_page_and_beyond_ram_unmapped(void **state) {
 static void test_host_structures_supervisor_only(void **state) {
   (void)state;
   uint64_t pa;
-  uint64_t host_pages[] = {X86_GDT_ADDR, X86_IDT_ADDR, X86_TSS_ADDR, X86_STUBS_ADDR,
+  uint64_t host_pages[] = {X86_GDT_ADDR,  X86_IDT_ADDR,  X86_TSS_ADDR, X86_STUBS_ADDR,
                            X86_EXC_STACK, X86_PML4_ADDR, X86_PD_ADDR};
   for (unsigned i = 0; i < sizeof(host_pages) / sizeof(host_pages[0]); i++) {
     uint64_t flags = translate(host_pages[i], &pa);
@@ -161,8 +161,8 @@ static void test_stub_reports_on_exception_port(void **state) {
   (void)state;
   const uint8_t *pf = mem.base + X86_STUBS_ADDR + 14 * X86_STUB_SIZE; /* has error code */
   const uint8_t *ud = mem.base + X86_STUBS_ADDR + 6 * X86_STUB_SIZE;  /* pushes a zero */
-  const uint8_t pf_code[] = {0x6a, 14, 0x52, 0x66, 0xba, UNIKVM_EXCEPTION_PORT & 0xff,
-                             UNIKVM_EXCEPTION_PORT >> 8, 0xee};
+  const uint8_t pf_code[] = {
+      0x6a, 14, 0x52, 0x66, 0xba, UNIKVM_EXCEPTION_PORT & 0xff, UNIKVM_EXCEPTION_PORT >> 8, 0xee};
   assert_memory_equal(pf, pf_code, sizeof(pf_code));
   assert_int_equal(ud[0], 0x6a);
   assert_int_equal(ud[1], 0);
