@@ -78,7 +78,7 @@ check-kvm:
 integration-test: check-kvm $(BUILD)/unikvm $(BUILD)/hello.elf $(BUILD)/tests/guesttest.elf
 	tests/integration/run.sh
 
-test: unit-test integration-test
+test: format-check unit-test integration-test
 
 # ---- benchmarks -----------------------------------------------------------------
 $(BUILD)/bench/spawn_time: bench/boot/spawn_time.c

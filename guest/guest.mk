@@ -19,12 +19,6 @@ GUEST_AR ?= ar
 
 GUEST_BUILD := build/guest
 
-# newlib's headers for a bare x86_64-elf leave these POSIX options undefined,
-# which hides clock_gettime, nanosleep, clock_nanosleep and CLOCK_MONOTONIC;
-# libc-port implements them, so every guest compile (ours and apps') says so.
-# Candidates for GUEST_CFLAGS in toolchain.mk and the app compiler wrapper.
-GUEST_POSIX_CFLAGS := -D_POSIX_TIMERS=200809L -D_POSIX_MONOTONIC_CLOCK=200809L \
-	-D_POSIX_CLOCK_SELECTION=200809L
 # Our own code: strict C11 (POSIX is asked for per file or per layer).
 GUEST_OWN_CFLAGS := -std=c11 -Wall -Wextra -Werror -Iinclude -Iguest/include
 # Apps are plain POSIX C built with the compiler's default dialect, exactly
@@ -47,13 +41,13 @@ endif
 
 $(GUEST_BUILD)/guest/%.o: guest/%.c | $(NEWLIB_STAMP)
 	@mkdir -p $(@D)
-	$(GUEST_CC) $(GUEST_CFLAGS) $(GUEST_POSIX_CFLAGS) $(GUEST_OWN_CFLAGS) $(GUEST_DEP_CFLAGS) \
+	$(GUEST_CC) $(GUEST_CFLAGS) $(GUEST_OWN_CFLAGS) $(GUEST_DEP_CFLAGS) \
 		-c -o $@ $<
 
 # libc-port implements POSIX, so it sees all of newlib's POSIX and BSD names.
 $(GUEST_BUILD)/libc-port/%.o: libc-port/%.c | $(NEWLIB_STAMP)
 	@mkdir -p $(@D)
-	$(GUEST_CC) $(GUEST_CFLAGS) $(GUEST_POSIX_CFLAGS) $(GUEST_OWN_CFLAGS) -D_DEFAULT_SOURCE \
+	$(GUEST_CC) $(GUEST_CFLAGS) $(GUEST_OWN_CFLAGS) -D_DEFAULT_SOURCE \
 		$(GUEST_DEP_CFLAGS) -c -o $@ $<
 
 $(GUEST_ENTRY_OBJ): boot/hvt_entry.S | $(NEWLIB_STAMP)
@@ -85,7 +79,7 @@ guest_app_objs = $(patsubst %.c,build/%.o,$(wildcard apps/$(1)/*.c))
 
 build/apps/%.o: apps/%.c | $(NEWLIB_STAMP)
 	@mkdir -p $(@D)
-	$(GUEST_CC) $(GUEST_CFLAGS) $(GUEST_POSIX_CFLAGS) $(GUEST_APP_CFLAGS) $(GUEST_DEP_CFLAGS) \
+	$(GUEST_CC) $(GUEST_CFLAGS) $(GUEST_APP_CFLAGS) $(GUEST_DEP_CFLAGS) \
 		-c -o $@ $<
 
 define guest_app_rule
@@ -100,7 +94,7 @@ GUESTTEST_OBJ := build/tests/guest/guesttest.o
 
 $(GUESTTEST_OBJ): tests/guest/guesttest.c | $(NEWLIB_STAMP)
 	@mkdir -p $(@D)
-	$(GUEST_CC) $(GUEST_CFLAGS) $(GUEST_POSIX_CFLAGS) $(GUEST_OWN_CFLAGS) $(GUEST_DEP_CFLAGS) \
+	$(GUEST_CC) $(GUEST_CFLAGS) $(GUEST_OWN_CFLAGS) $(GUEST_DEP_CFLAGS) \
 		-c -o $@ $<
 
 build/tests/guesttest.elf: $(GUESTTEST_OBJ) $(GUEST_LINK_DEPS)

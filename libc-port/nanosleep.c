@@ -24,6 +24,8 @@ static void port_clear_remainder(struct timespec *rem) {
 int clock_nanosleep(clockid_t id, int flags, const struct timespec *req, struct timespec *rem) {
   if (id != CLOCK_REALTIME && id != CLOCK_MONOTONIC)
     return EINVAL;
+  if (req == NULL)
+    return EFAULT;
   int64_t ns = port_timespec_ns(req);
   if (ns < 0)
     return EINVAL;
@@ -41,7 +43,7 @@ int clock_nanosleep(clockid_t id, int flags, const struct timespec *req, struct 
 }
 
 int nanosleep(const struct timespec *req, struct timespec *rem) {
-  int err = req == NULL ? EFAULT : clock_nanosleep(CLOCK_MONOTONIC, 0, req, rem);
+  int err = clock_nanosleep(CLOCK_MONOTONIC, 0, req, rem);
   if (err != 0) {
     errno = err;
     return -1;

@@ -38,6 +38,8 @@ int _isatty(int fd);
 int _open(const char *path, int flags, ...);
 int _link(const char *old, const char *new);
 int _unlink(const char *path);
+int _mkdir(const char *path, mode_t mode);
+int _fcntl(int fd, int cmd, ...);
 void *_sbrk(ptrdiff_t incr);
 pid_t _getpid(void);
 int _kill(pid_t pid, int sig);

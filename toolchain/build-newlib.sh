@@ -23,10 +23,26 @@ prefix=$TC_OUT/newlib
 log=$TC_LOGS/newlib-build.log
 jobs=${TOOLCHAIN_JOBS:-2}
 
-[ -f "$src/newlib/configure" ] || "$TOOLCHAIN_DIR/fetch-newlib.sh"
 for tool in gcc ar as ld nm ranlib objdump readelf strip make; do
 	command -v "$tool" >/dev/null || die "$tool not found (install gcc, binutils and make)"
 done
+
+lock_component newlib
+[ -f "$src/.toolchain-inputs" ] || "$TOOLCHAIN_DIR/fetch-newlib.sh"
+# Inputs: the sources (by the id they were unpacked with), this script, the
+# compiler wrapper, and the host compiler and assembler themselves.
+id=$({
+	cat "$src/.toolchain-inputs"
+	inputs_id versions.mk common.sh build-newlib.sh guest-gcc
+	gcc --version | head -n 1
+	as --version | head -n 1
+} | sha256sum | cut -d' ' -f1)
+if [ "$(cat "$prefix/.toolchain-inputs" 2>/dev/null)" = "$id" ] &&
+	[ -f "$prefix/$target/lib/libc.a" ] && [ -f "$prefix/$target/lib/libm.a" ] &&
+	[ -f "$prefix/$target/include/stdio.h" ]; then
+	note "newlib $NEWLIB_VERSION up to date"
+	exit 0
+fi
 
 # Our own make (if any) must not hand its jobserver or flags down.
 unset MAKEFLAGS MFLAGS MAKELEVEL GNUMAKEFLAGS
@@ -86,4 +102,5 @@ for a in libc.a libm.a; do
 		die "newlib: $a has C objects compiled without -mno-red-zone"
 done
 rm -rf "$obj"
+echo "$id" >"$prefix/.toolchain-inputs"
 note "newlib installed in ${prefix#"$REPO_ROOT"/}/$target ($(du -sh "$lib/libc.a" | cut -f1) libc.a)"

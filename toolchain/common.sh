@@ -31,6 +31,28 @@ note() {
 	echo "toolchain: $*"
 }
 
+# lock_component NAME: hold build/toolchain/.NAME.lock until this script
+# (and whatever it runs) ends, so that two builds started at once in the same
+# tree (two makes, or make -j) take turns.  Scripts run by a script that
+# holds the lock inherit it.
+lock_component() {
+	local var=TOOLCHAIN_LOCKED_$1
+	[ -z "${!var:-}" ] || return 0
+	mkdir -p "$TC_OUT"
+	exec 8>"$TC_OUT/.$1.lock"
+	flock 8
+	export "$var=1"
+}
+
+# inputs_id FILE...: one sum over the contents of the named files of
+# toolchain/.  A step records the id of its inputs next to its output and is
+# skipped when they are unchanged: make remakes a stamp whose inputs are
+# newer, but a second make that waited for the lock, or a file that was only
+# touched, then costs nothing.
+inputs_id() {
+	(cd "$TOOLCHAIN_DIR" && sha256sum "$@") | sha256sum | cut -d' ' -f1
+}
+
 sha256_of() {
 	sha256sum "$1" | cut -d' ' -f1
 }

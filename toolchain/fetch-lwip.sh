@@ -9,6 +9,14 @@
 set -Eeuo pipefail
 . "$(dirname "$0")/common.sh"
 
+lock_component lwip
+dest=$TC_OUT/lwip-$LWIP_VERSION
+id=$(inputs_id versions.mk common.sh fetch-lwip.sh)
+if [ -f "$dest/src/core/tcp.c" ] && [ "$(cat "$dest/.toolchain-inputs" 2>/dev/null)" = "$id" ]; then
+	note "lwIP $LWIP_VERSION sources up to date"
+	exit 0
+fi
+
 orig=$TC_DL/$LWIP_ORIG_FILE
 dsc=$TC_DL/$LWIP_DSC_FILE
 if ! cached_ok "$orig" "$LWIP_ORIG_SHA256" || ! cached_ok "$dsc" "$LWIP_DSC_SHA256"; then
@@ -32,7 +40,6 @@ awk -v sum="$LWIP_ORIG_SHA256" -v file="$LWIP_ORIG_FILE" \
 	'$1 == sum && $3 == file { found = 1 } END { exit !found }' "$dsc" ||
 	die "$LWIP_DSC_FILE: does not list $LWIP_ORIG_FILE with sha256 $LWIP_ORIG_SHA256"
 
-dest=$TC_OUT/lwip-$LWIP_VERSION
 tmp=$TC_OUT/.lwip-unpack
 rm -rf "$tmp" "$dest"
 mkdir -p "$tmp"
@@ -43,6 +50,7 @@ set -- "$tmp"/*
 	die "$LWIP_ORIG_FILE: unexpected layout (want one directory with src/core and src/include)"
 # A stray pax header left as a file by the repack.
 rm -f "$1/pax_global_header"
+echo "$id" >"$1/.toolchain-inputs"
 mv "$1" "$dest"
 rm -rf "$tmp"
 note "lwIP $LWIP_VERSION sources in ${dest#"$REPO_ROOT"/}"

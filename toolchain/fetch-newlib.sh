@@ -6,6 +6,14 @@
 set -Eeuo pipefail
 . "$(dirname "$0")/common.sh"
 
+lock_component newlib
+src=$TC_OUT/src/newlib-$NEWLIB_VERSION
+id=$(inputs_id versions.mk common.sh fetch-newlib.sh)
+if [ -f "$src/newlib/configure" ] && [ "$(cat "$src/.toolchain-inputs" 2>/dev/null)" = "$id" ]; then
+	note "newlib $NEWLIB_VERSION sources up to date"
+	exit 0
+fi
+
 deb=$TC_DL/$NEWLIB_DEB_FILE
 if ! cached_ok "$deb" "$NEWLIB_DEB_SHA256"; then
 	note "fetching $NEWLIB_DEB_PACKAGE $NEWLIB_DEB_VERSION"
@@ -19,7 +27,6 @@ if ! cached_ok "$deb" "$NEWLIB_DEB_SHA256"; then
 	fi
 fi
 
-src=$TC_OUT/src/newlib-$NEWLIB_VERSION
 tmp=$TC_OUT/src/.newlib-unpack
 rm -rf "$tmp" "$src"
 mkdir -p "$tmp/deb" "$tmp/tree"
@@ -35,6 +42,7 @@ tar -xJf "$tarball" -C "$tmp/tree"
 set -- "$tmp"/tree/*
 [ $# -eq 1 ] && [ -f "$1/newlib/configure" ] ||
 	die "$(basename "$tarball"): unexpected layout (want one directory with newlib/configure)"
+echo "$id" >"$1/.toolchain-inputs"
 mv "$1" "$src"
 rm -rf "$tmp"
 note "newlib $NEWLIB_VERSION sources in ${src#"$REPO_ROOT"/}"

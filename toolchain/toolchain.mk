@@ -12,7 +12,9 @@
 # Guest objects should depend on $(NEWLIB_STAMP) (and lwIP code on
 # $(LWIP_STAMP)), e.g. as order-only prerequisites.  Each stamp is remade
 # only when versions.mk or the scripts that make it change, or when what it
-# stands for has gone missing.
+# stands for has gone missing.  The scripts also record a sum of their inputs
+# next to their output and skip the work when it matches (a touched file, or
+# a second make that waited for the first: they lock each other out).
 
 TOOLCHAIN_SRC := $(patsubst %/,%,$(dir $(lastword $(MAKEFILE_LIST))))
 TOOLCHAIN_OUT := build/toolchain
@@ -36,8 +38,13 @@ TOOLCHAIN_STAMPS := $(NEWLIB_STAMP) $(LWIP_STAMP)
 # built by $(TOOLCHAIN_SRC)/guest-gcc with the same flags (keep in step) plus
 # -ffreestanding -fno-omit-frame-pointer.
 GUEST_ARCH_CFLAGS := -mno-red-zone -fno-pic -fno-pie -fno-stack-protector
+# newlib's headers for a bare x86_64-elf leave these POSIX options undefined,
+# which hides clock_gettime, nanosleep, clock_nanosleep and CLOCK_MONOTONIC;
+# libc-port implements them, so every guest compile (ours and apps') says so.
+GUEST_POSIX_CFLAGS := -D_POSIX_TIMERS=200809L -D_POSIX_MONOTONIC_CLOCK=200809L \
+	-D_POSIX_CLOCK_SELECTION=200809L
 GUEST_CFLAGS := $(GUEST_ARCH_CFLAGS) -nostdinc -isystem $(NEWLIB_INC) \
-	-isystem $(shell gcc -print-file-name=include) -O2 -g
+	-isystem $(shell gcc -print-file-name=include) $(GUEST_POSIX_CFLAGS) -O2 -g
 GUEST_LIBGCC := $(shell gcc -print-libgcc-file-name)
 
 # --- rules ----------------------------------------------------------------

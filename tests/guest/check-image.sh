@@ -46,16 +46,16 @@ for img in "$@"; do
 	fi
 	if [ -z "$why" ]; then
 		undef=$(nm -u "$img")
-		[ -z "$undef" ] || why="undefined symbols: $(echo $undef)"
+		[ -z "$undef" ] || why="undefined symbols: $(echo "$undef" | tr "\n" " ")"
 	fi
 	if [ -z "$why" ]; then
 		# At CPL 3 these #GP; under PVM at CPL 0 they would be emulated one by one.
 		privileged='hlt|cli|sti|wrmsr|rdmsr|lgdt|lidt|ltr|lldt|invlpg|clts|wbinvd|invd|swapgs'
 		privileged="$privileged|sysretq?|xsetbv|iretq?"
 		priv=$(objdump -d --no-show-raw-insn "$img" | grep -Ew "$privileged" | head -3)
-		[ -z "$priv" ] || why="privileged instructions: $(echo $priv)"
+		[ -z "$priv" ] || why="privileged instructions: $(echo "$priv" | tr "\n" ";")"
 		crs=$(objdump -d --no-show-raw-insn "$img" | grep -E 'mov +%[cd]r[0-9]|,%[cd]r[0-9]' | head -3)
-		[ -z "$crs" ] || why="control/debug register access: $(echo $crs)"
+		[ -z "$crs" ] || why="control/debug register access: $(echo "$crs" | tr "\n" ";")"
 	fi
 	if [ -n "$why" ]; then
 		echo "check-image: $img: $why"
