@@ -1,6 +1,8 @@
 # unikvm: top-level build. `make APP=hello` builds the hypervisor and the app's image.
 .DEFAULT_GOAL := all
 .DELETE_ON_ERROR:
+# Keep intermediate objects so a second `make test` rebuilds nothing.
+.SECONDARY:
 .SUFFIXES:
 
 APP ?= hello

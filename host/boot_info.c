@@ -46,5 +46,6 @@ int boot_info_write(struct guest_mem *mem, const struct elf_image *image,
   bi->stack_top = mem->size;
   bi->tsc_hz = params->tsc_hz;
   bi->wallclock_ns = params->wallclock_ns;
+  bi->console_tty = params->console_tty;
   return 0;
 }

@@ -13,6 +13,7 @@ struct boot_params {
   char *const *argv; /* argv[0] is the image path */
   uint64_t tsc_hz;
   uint64_t wallclock_ns;
+  uint32_t console_tty; /* bit n: host fd n is a terminal, so the guest buffers like Linux */
 };
 
 /* Returns 0, or -1 with a one-line reason in ERR (e.g. arguments too long). */

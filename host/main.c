@@ -119,6 +119,7 @@ static int run(const struct options *opts, struct vm *vm) {
       .argv = opts->guest_argv,
       .tsc_hz = kvm_vcpu_tsc_hz(&cpu),
       .wallclock_ns = now_ns(CLOCK_REALTIME),
+      .console_tty = (isatty(0) ? 1u : 0) | (isatty(1) ? 2u : 0) | (isatty(2) ? 4u : 0),
   };
   if (params.tsc_hz == 0)
     return die(EXIT_SETUP, "kvm", "cannot read the guest TSC frequency");

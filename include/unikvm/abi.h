@@ -59,7 +59,7 @@ struct unikvm_boot_info {
   uint8_t net_mac[6];
   uint16_t net_mtu;
   uint32_t blk_sector_size;
-  uint32_t reserved0;
+  uint32_t console_tty; /* bit n set: the host's fd n (0..2) is a terminal */
   uint64_t blk_sectors;
 };
 

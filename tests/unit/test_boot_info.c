@@ -34,7 +34,8 @@ static int teardown(void **state) {
 static void test_fields_and_argv(void **state) {
   (void)state;
   char *argv[] = {"hello.elf", "a b", "", "ünïcode", NULL};
-  struct boot_params params = {.argc = 4, .argv = argv, .tsc_hz = 2400000000u, .wallclock_ns = 123};
+  struct boot_params params = {
+      .argc = 4, .argv = argv, .tsc_hz = 2400000000u, .wallclock_ns = 123, .console_tty = 5};
   assert_int_equal(boot_info_write(&mem, &image, &params, err, sizeof(err)), 0);
   const struct unikvm_boot_info *bi = (void *)(mem.base + UNIKVM_BOOT_INFO_ADDR);
   assert_int_equal(bi->magic, UNIKVM_BOOT_MAGIC);
@@ -45,6 +46,7 @@ static void test_fields_and_argv(void **state) {
   assert_int_equal(bi->image_end, 0x180000);
   assert_int_equal(bi->tsc_hz, 2400000000u);
   assert_int_equal(bi->wallclock_ns, 123);
+  assert_int_equal(bi->console_tty, 5);
   assert_int_equal(bi->argc, 4);
   const uint64_t *table = (void *)(mem.base + bi->argv);
   for (int i = 0; i < 4; i++) {
