@@ -106,4 +106,4 @@ clean:
 distclean:
 	rm -rf $(BUILD)
 
--include $(HOST_OBJS:.o=.d) $(UNIT_HOST_OBJS:.o=.d)
+-include $(HOST_OBJS:.o=.d) $(UNIT_HOST_OBJS:.o=.d) $(UNIT_TESTS:=.d)

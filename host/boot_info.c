@@ -47,5 +47,12 @@ int boot_info_write(struct guest_mem *mem, const struct elf_image *image,
   bi->tsc_hz = params->tsc_hz;
   bi->wallclock_ns = params->wallclock_ns;
   bi->console_tty = params->console_tty;
+  if (params->net) {
+    memcpy(bi->net_mac, params->net->mac, sizeof(bi->net_mac));
+    bi->net_mtu = params->net->mtu;
+    bi->net_ipv4_addr = params->ipv4_addr;
+    bi->net_ipv4_prefix = params->ipv4_prefix;
+    bi->net_ipv4_gateway = params->ipv4_gateway;
+  }
   return 0;
 }

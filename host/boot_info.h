@@ -7,6 +7,7 @@
 
 #include "elf_loader.h"
 #include "guest_mem.h"
+#include "net.h"
 
 struct boot_params {
   int argc;
@@ -14,6 +15,8 @@ struct boot_params {
   uint64_t tsc_hz;
   uint64_t wallclock_ns;
   uint32_t console_tty; /* bit n: host fd n is a terminal, so the guest buffers like Linux */
+  const struct net_device *net;                  /* NULL: no NIC */
+  uint32_t ipv4_addr, ipv4_prefix, ipv4_gateway; /* 0: DHCP */
 };
 
 /* Returns 0, or -1 with a one-line reason in ERR (e.g. arguments too long). */

@@ -1,9 +1,12 @@
 /* clock.c: wall clock and the idle poll that sleeps until an event or a deadline. */
 #include <errno.h>
+#include <poll.h>
+#include <stdbool.h>
 #include <time.h>
 
 #include "exit_status.h"
 #include "hypercall.h"
+#include "net.h"
 
 int hc_walltime(struct vm *vm, uint64_t arg_gpa) {
   HC_ARG(vm, arg_gpa, struct unikvm_hc_walltime, arg);
@@ -13,25 +16,61 @@ int hc_walltime(struct vm *vm, uint64_t arg_gpa) {
   return 0;
 }
 
+/* deadline = now + timeout_ns on CLOCK_MONOTONIC. */
+static struct timespec deadline_after(uint64_t timeout_ns) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  t.tv_sec += (time_t)(timeout_ns / 1000000000u);
+  t.tv_nsec += (long)(timeout_ns % 1000000000u);
+  if (t.tv_nsec >= 1000000000) {
+    t.tv_sec++;
+    t.tv_nsec -= 1000000000;
+  }
+  return t;
+}
+
+/* Time left until DEADLINE, never negative. */
+static struct timespec time_left(const struct timespec *deadline) {
+  struct timespec now, left;
+  clock_gettime(CLOCK_MONOTONIC, &now);
+  left.tv_sec = deadline->tv_sec - now.tv_sec;
+  left.tv_nsec = deadline->tv_nsec - now.tv_nsec;
+  if (left.tv_nsec < 0) {
+    left.tv_sec--;
+    left.tv_nsec += 1000000000;
+  }
+  if (left.tv_sec < 0)
+    left.tv_sec = left.tv_nsec = 0;
+  return left;
+}
+
+uint64_t vm_wait_ready(struct vm *vm, uint64_t timeout_ns) {
+  bool forever = timeout_ns == UINT64_MAX;
+  struct timespec deadline = deadline_after(forever ? 0 : timeout_ns);
+  if (!vm->net) {
+    /* Absolute, so a signal that interrupts the sleep does not restart it. */
+    while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &deadline, NULL) == EINTR)
+      ;
+    return 0;
+  }
+  struct pollfd pfd = {.fd = vm->net->fd, .events = POLLIN};
+  for (;;) {
+    struct timespec left = time_left(&deadline);
+    int n = ppoll(&pfd, 1, forever ? NULL : &left, NULL);
+    if (n > 0)
+      return (pfd.revents & POLLIN) ? UNIKVM_READY_NET_RX : 0;
+    if (n == 0 || errno != EINTR)
+      return 0;
+  }
+}
+
 int hc_poll(struct vm *vm, uint64_t arg_gpa) {
   HC_ARG(vm, arg_gpa, struct unikvm_hc_poll, arg);
   uint64_t timeout_ns = arg->timeout_ns;
-  /* No device can wake the guest yet, so an endless wait is a deadlock. */
-  if (timeout_ns == UINT64_MAX)
+  /* Without a device that can wake the guest, an endless wait is a deadlock. */
+  if (timeout_ns == UINT64_MAX && !vm->net)
     return vm_fail(vm, EXIT_GUEST_ABI, "guest",
                    "hypercall poll: waits forever with no device to wake it");
-  /* An absolute deadline, so a signal that interrupts the sleep does not
-   * restart the whole timeout. */
-  struct timespec deadline;
-  clock_gettime(CLOCK_MONOTONIC, &deadline);
-  deadline.tv_sec += (time_t)(timeout_ns / 1000000000u);
-  deadline.tv_nsec += (long)(timeout_ns % 1000000000u);
-  if (deadline.tv_nsec >= 1000000000) {
-    deadline.tv_sec++;
-    deadline.tv_nsec -= 1000000000;
-  }
-  while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &deadline, NULL) == EINTR)
-    ;
-  arg->ready = 0;
+  arg->ready = vm_wait_ready(vm, timeout_ns);
   return 0;
 }

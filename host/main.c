@@ -3,6 +3,7 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -13,6 +14,7 @@
 #include "elf_loader.h"
 #include "exit_status.h"
 #include "kvm_vcpu.h"
+#include "net.h"
 #include "options.h"
 #include "unikvm/abi.h"
 #include "unikvm/version.h"
@@ -107,11 +109,54 @@ static int prepare(const struct options *opts, struct vm *vm, struct kvm_vcpu *c
   return 0;
 }
 
+/* unikvm-slirp lives beside unikvm; UNIKVM_SLIRP overrides that. */
+static const char *slirp_helper_path(char *buf, size_t len) {
+  const char *env = getenv("UNIKVM_SLIRP");
+  if (env)
+    return env;
+  ssize_t n = readlink("/proc/self/exe", buf, len - sizeof("unikvm-slirp"));
+  if (n <= 0)
+    return "unikvm-slirp";
+  buf[n] = 0;
+  char *slash = strrchr(buf, '/');
+  strcpy(slash ? slash + 1 : buf, "unikvm-slirp");
+  return buf;
+}
+
+/* Opens the --net backend; an image whose manifest wants a NIC gets user mode by default. */
+static int setup_net(const struct options *opts, const struct elf_image *image, struct vm *vm,
+                     struct net_device *net) {
+  const char *spec = opts->net;
+  if (!spec && (image->devices & UNIKVM_MANIFEST_NET))
+    spec = "user";
+  if (!spec)
+    return 0;
+  char err[512], path[4096];
+  int rc = strncmp(spec, "tap:", 4) == 0
+               ? net_tap_open(net, spec + 4, err, sizeof(err))
+               : net_user_open(net, slirp_helper_path(path, sizeof(path)),
+                               spec[4] == ',' ? spec + 5 : "", err, sizeof(err));
+  switch (rc) {
+  case NET_OPEN_OK:
+    vm->net = net;
+    return 0;
+  case NET_OPEN_HELPER_USAGE:
+    return EXIT_USAGE;
+  case NET_OPEN_HELPER_FAILED:
+    return EXIT_SETUP;
+  default:
+    return die(EXIT_SETUP, "--net", err);
+  }
+}
+
 static int run(const struct options *opts, struct vm *vm) {
   char err[512];
   struct kvm_vcpu cpu;
   struct elf_image image;
+  static struct net_device net;
   int rc = prepare(opts, vm, &cpu, &image);
+  if (rc == 0)
+    rc = setup_net(opts, &image, vm, &net);
   if (rc)
     return rc;
   struct boot_params params = {
@@ -120,6 +165,10 @@ static int run(const struct options *opts, struct vm *vm) {
       .tsc_hz = kvm_vcpu_tsc_hz(&cpu),
       .wallclock_ns = now_ns(CLOCK_REALTIME),
       .console_tty = (isatty(0) ? 1u : 0) | (isatty(1) ? 2u : 0) | (isatty(2) ? 4u : 0),
+      .net = vm->net,
+      .ipv4_addr = opts->ipv4_addr,
+      .ipv4_prefix = opts->ipv4_prefix,
+      .ipv4_gateway = opts->ipv4_gateway,
   };
   if (params.tsc_hz == 0)
     return die(EXIT_SETUP, "kvm", "cannot read the guest TSC frequency");
@@ -128,8 +177,11 @@ static int run(const struct options *opts, struct vm *vm) {
   if (kvm_vcpu_reset(&cpu, image.entry, vm->mem.size, UNIKVM_BOOT_INFO_ADDR, err, sizeof(err)) < 0)
     return die(EXIT_SETUP, "kvm", err);
   int status = vm_run(vm, &cpu);
-  if (opts->stats)
+  if (opts->stats) {
     stats_print(&vm->stats, stderr);
+    if (vm->net)
+      net_print_stats(vm->net, stderr);
+  }
   /* No teardown: exit releases the VM and RAM, and doing it here only
    * delays the exit status by the same amount. */
   return status;

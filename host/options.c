@@ -1,6 +1,7 @@
 /* options.c: unikvm's command line. */
 #include "options.h"
 
+#include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdlib.h>
@@ -47,18 +48,24 @@ int options_parse_size(const char *text, uint64_t *out) {
 }
 
 void options_usage(FILE *out) {
-  fprintf(out, "usage: unikvm [options] IMAGE [--] [ARGS...]\n"
-               "Runs the unikernel IMAGE (an ELF built for unikvm) on KVM; ARGS become its argv.\n"
-               "\n"
-               "  --mem SIZE   guest RAM, e.g. 64M or 1G (default 64M, 8M..4G, a multiple of 2M)\n"
-               "  --stats      print VM exits and hypercalls on stderr when the guest ends\n"
-               "  --help       show this help\n"
-               "  --version    show the version and the guest ABI version\n"
-               "\n"
-               "Exit status: the guest's own exit status (0..255), or\n"
-               "  120 bad command line   121 image rejected   122 KVM/host setup failed\n"
-               "  123 guest crashed (CPU exception, triple fault)\n"
-               "  124 guest broke the hypercall ABI   134 guest aborted\n");
+  fprintf(out,
+          "usage: unikvm [options] IMAGE [--] [ARGS...]\n"
+          "Runs the unikernel IMAGE (an ELF built for unikvm) on KVM; ARGS become its argv.\n"
+          "\n"
+          "  --mem SIZE   guest RAM, e.g. 64M or 1G (default 64M, 8M..4G, a multiple of 2M)\n"
+          "  --stats      print VM exits and hypercalls on stderr when the guest ends\n"
+          "  --net user[,hostfwd=tcp:[ADDR]:HOSTPORT-:GUESTPORT][,restrict=on]...\n"
+          "               user-mode networking (libslirp, no root; the default for images\n"
+          "               that want a NIC): 10.0.2.0/24, DHCP, host forwards on 127.0.0.1\n"
+          "  --net tap:IFNAME  a NIC on the tap interface IFNAME (the fast path)\n"
+          "  --ip A.B.C.D/N    static guest address instead of DHCP; --gw A.B.C.D its gateway\n"
+          "  --help       show this help\n"
+          "  --version    show the version and the guest ABI version\n"
+          "\n"
+          "Exit status: the guest's own exit status (0..255), or\n"
+          "  120 bad command line   121 image rejected   122 KVM/host setup failed\n"
+          "  123 guest crashed (CPU exception, triple fault)\n"
+          "  124 guest broke the hypercall ABI   134 guest aborted\n");
 }
 
 static int bad(char *err, size_t errlen, const char *what, const char *why) {
@@ -80,14 +87,64 @@ static int parse_mem(struct options *opts, const char *text, char *err, size_t e
   return 0;
 }
 
+static int parse_net(struct options *opts, const char *text, char *err, size_t errlen) {
+  char what[80];
+  snprintf(what, sizeof(what), "--net %.60s", text);
+  if (strncmp(text, "tap:", 4) == 0 && text[4]) {
+    opts->net = text;
+    return 0;
+  }
+  if (strcmp(text, "user") != 0 && strncmp(text, "user,", 5) != 0)
+    return bad(err, errlen, what, "expected user[,OPTIONS] or tap:IFNAME");
+  /* The helper checks what a hostfwd says; only the option names are ours. */
+  for (const char *opt = strchr(text, ','); opt; opt = strchr(opt + 1, ',')) {
+    const char *end = strchrnul(opt + 1, ',');
+    size_t len = (size_t)(end - opt - 1);
+    if (!(len > 8 && strncmp(opt + 1, "hostfwd=", 8) == 0) &&
+        !(len == 11 && strncmp(opt + 1, "restrict=on", 11) == 0) &&
+        !(len == 12 && strncmp(opt + 1, "restrict=off", 12) == 0))
+      return bad(err, errlen, what, "user options are hostfwd=... and restrict=on|off");
+  }
+  opts->net = text;
+  return 0;
+}
+
+/* "A.B.C.D/N" or, without a prefix, "A.B.C.D" (then PREFIX is untouched). */
+static int parse_ipv4(const char *text, uint32_t *addr, uint32_t *prefix) {
+  char buf[32];
+  snprintf(buf, sizeof(buf), "%s", text);
+  char *slash = strchr(buf, '/');
+  if (slash) {
+    char *end;
+    *slash = 0;
+    long n = strtol(slash + 1, &end, 10);
+    if (!prefix || *end || end == slash + 1 || n < 1 || n > 30)
+      return -1;
+    *prefix = (uint32_t)n;
+  }
+  struct in_addr in;
+  if (inet_pton(AF_INET, buf, &in) != 1 || in.s_addr == 0)
+    return -1;
+  *addr = in.s_addr;
+  return 0;
+}
+
+static int parse_ip(struct options *opts, int which, const char *text, char *err, size_t errlen) {
+  char what[80];
+  snprintf(what, sizeof(what), "%s %.60s", which ? "--gw" : "--ip", text);
+  if (which ? parse_ipv4(text, &opts->ipv4_gateway, NULL) < 0
+            : parse_ipv4(text, &opts->ipv4_addr, &opts->ipv4_prefix) < 0)
+    return bad(err, errlen, what, which ? "expected A.B.C.D" : "expected A.B.C.D/N (N 1..30)");
+  return 0;
+}
+
 int options_parse(struct options *opts, int argc, char **argv, char *err, size_t errlen) {
-  enum { OPT_MEM = 256, OPT_STATS, OPT_HELP, OPT_VERSION };
+  enum { OPT_MEM = 256, OPT_STATS, OPT_HELP, OPT_VERSION, OPT_NET, OPT_IP, OPT_GW };
   static const struct option longopts[] = {
-      {"mem", required_argument, NULL, OPT_MEM},
-      {"stats", no_argument, NULL, OPT_STATS},
-      {"help", no_argument, NULL, OPT_HELP},
-      {"version", no_argument, NULL, OPT_VERSION},
-      {NULL, 0, NULL, 0},
+      {"mem", required_argument, NULL, OPT_MEM},   {"net", required_argument, NULL, OPT_NET},
+      {"ip", required_argument, NULL, OPT_IP},     {"gw", required_argument, NULL, OPT_GW},
+      {"stats", no_argument, NULL, OPT_STATS},     {"help", no_argument, NULL, OPT_HELP},
+      {"version", no_argument, NULL, OPT_VERSION}, {NULL, 0, NULL, 0},
   };
   memset(opts, 0, sizeof(*opts));
   opts->action = OPTIONS_RUN;
@@ -105,6 +162,15 @@ int options_parse(struct options *opts, int argc, char **argv, char *err, size_t
     case OPT_STATS:
       opts->stats = true;
       break;
+    case OPT_NET:
+      if (parse_net(opts, optarg, err, errlen) < 0)
+        return -1;
+      break;
+    case OPT_IP:
+    case OPT_GW:
+      if (parse_ip(opts, c == OPT_GW, optarg, err, errlen) < 0)
+        return -1;
+      break;
     case 'h':
     case OPT_HELP:
       opts->action = OPTIONS_HELP;
@@ -120,6 +186,10 @@ int options_parse(struct options *opts, int argc, char **argv, char *err, size_t
   }
   if (optind >= argc)
     return bad(err, errlen, "IMAGE", "missing (see --help)");
+  if (opts->ipv4_gateway && !opts->ipv4_addr)
+    return bad(err, errlen, "--gw", "needs --ip");
+  if (opts->ipv4_addr && !opts->ipv4_prefix)
+    opts->ipv4_prefix = 24;
   opts->image = argv[optind];
   char **rest = &argv[optind + 1];
   int nrest = argc - optind - 1;

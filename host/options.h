@@ -17,6 +17,10 @@ struct options {
   enum options_action action;
   uint64_t mem_size;
   bool stats;
+  const char *net;       /* "tap:IFNAME", "user" or "user,OPTIONS"; NULL: none asked for */
+  uint32_t ipv4_addr;    /* --ip, network byte order; 0: DHCP */
+  uint32_t ipv4_prefix;  /* from --ip A/N */
+  uint32_t ipv4_gateway; /* --gw */
   const char *image;
   int guest_argc;    /* argv[0] is the image path */
   char **guest_argv; /* points into the argv given to options_parse */

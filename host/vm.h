@@ -9,11 +9,14 @@
 #include "guest_mem.h"
 #include "stats.h"
 
+struct net_device;
+
 struct vm {
   struct guest_mem mem;
   struct vm_stats stats;
-  int console_out_fd; /* guest stdout */
-  int console_err_fd; /* guest stderr and host diagnostics */
+  int console_out_fd;     /* guest stdout */
+  int console_err_fd;     /* guest stderr and host diagnostics */
+  struct net_device *net; /* NULL without --net */
   /* Set when the guest must stop: its exit status and, on errors, why. */
   bool stopped;
   int exit_status;
@@ -25,5 +28,11 @@ struct vm {
  */
 int vm_fail(struct vm *vm, int status, const char *what, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
+
+/*
+ * Sleeps until a device has something for the guest or TIMEOUT_NS (relative,
+ * UINT64_MAX = no limit) has passed; returns enum unikvm_ready bits.
+ */
+uint64_t vm_wait_ready(struct vm *vm, uint64_t timeout_ns);
 
 #endif

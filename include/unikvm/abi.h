@@ -61,6 +61,11 @@ struct unikvm_boot_info {
   uint32_t blk_sector_size;
   uint32_t console_tty; /* bit n set: the host's fd n (0..2) is a terminal */
   uint64_t blk_sectors;
+  /* IPv4 configuration from --ip/--gw, network byte order; 0: use DHCP. */
+  uint32_t net_ipv4_addr;
+  uint32_t net_ipv4_gateway;
+  uint32_t net_ipv4_prefix; /* prefix length, e.g. 24 */
+  uint32_t reserved1;
 };
 
 /* ---- Hypercalls ------------------------------------------------------- */
@@ -79,6 +84,7 @@ enum unikvm_hypercall {
   UNIKVM_HC_ABORT = 2,
   UNIKVM_HC_WALLTIME = 3,
   UNIKVM_HC_POLL = 4,
+  UNIKVM_HC_NET_IO = 5,
   UNIKVM_HC_COUNT /* number of defined hypercalls */
 };
 
@@ -124,7 +130,45 @@ struct unikvm_hc_walltime {
  */
 struct unikvm_hc_poll {
   uint64_t timeout_ns; /* in */
-  uint64_t ready;      /* out: bitmask of ready devices (0: timeout) */
+  uint64_t ready;      /* out: enum unikvm_ready bits (0: timeout) */
+};
+
+enum unikvm_ready {
+  UNIKVM_READY_NET_RX = 1u << 0, /* a frame is waiting to be received */
+};
+
+/* ---- Network: batches of Ethernet frames, one exit for all of them ----- */
+
+/*
+ * One frame buffer. For tx, len is the frame length; for rx, len is the
+ * buffer's capacity on the way in and the frame's length on the way out.
+ * Frames are whole Ethernet frames without FCS, at most net_mtu + 14 bytes.
+ */
+struct unikvm_net_frame {
+  uint64_t data; /* GPA */
+  uint32_t len;
+  uint32_t reserved;
+};
+
+#define UNIKVM_NET_BATCH_MAX 256u /* frames per direction per hypercall */
+
+/*
+ * Sends tx_count frames, then receives up to rx_count. When nothing was
+ * received and timeout_ns > 0, waits up to timeout_ns (relative; UINT64_MAX
+ * = until a frame arrives) for one, so the idle loop, transmit and receive
+ * all share one exit.
+ */
+struct unikvm_hc_net_io {
+  uint64_t tx;         /* in: GPA of struct unikvm_net_frame[tx_count] */
+  uint64_t rx;         /* in: GPA of struct unikvm_net_frame[rx_count] */
+  uint32_t tx_count;   /* in */
+  uint32_t rx_count;   /* in */
+  uint32_t tx_done;    /* out: frames sent (the rest were dropped) */
+  uint32_t rx_done;    /* out: rx[0..rx_done) hold frames */
+  uint64_t timeout_ns; /* in */
+  uint32_t rx_pending; /* out: nonzero if more frames are waiting */
+  uint32_t reserved;
+  int64_t ret; /* out: 0 or -errno */
 };
 
 /* ---- ELF note (manifest) ---------------------------------------------- */

@@ -120,6 +120,14 @@ expect_status "unknown option is refused" 120
 run $UNIKVM
 expect_status "missing image is refused" 120
 
+run $UNIKVM --net bridge $HELLO
+expect_status "unknown --net backend is refused" 120
+expect_one_line_error "unknown --net backend is reported" '^unikvm: --net bridge: expected'
+
+run $UNIKVM --net tap:nosuchtap0 $HELLO
+expect_status "missing tap interface: exit 122" 122
+expect_one_line_error "missing tap interface is reported" 'tap:nosuchtap0: no such interface'
+
 run $UNIKVM --help
 expect_status "--help exits 0" 0
 expect_stdout_has "--help shows usage" '^usage: unikvm'

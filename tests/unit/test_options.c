@@ -1,4 +1,5 @@
 /* test_options.c: unikvm's command line: sizes, errors, guest arguments. */
+#include <arpa/inet.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -107,6 +108,30 @@ static void test_errors(void **state) {
   assert_string_equal(opts.guest_argv[1], "--mem");
 }
 
+static void test_network_options(void **state) {
+  (void)state;
+  assert_int_equal(PARSE("--net", "user,hostfwd=tcp:8080-:80,restrict=on", "x.elf"), 0);
+  assert_string_equal(opts.net, "user,hostfwd=tcp:8080-:80,restrict=on");
+  assert_int_equal(PARSE("--net", "tap:tap0", "--ip", "10.1.0.2/16", "--gw", "10.1.0.1", "x.elf"),
+                   0);
+  assert_string_equal(opts.net, "tap:tap0");
+  assert_int_equal(opts.ipv4_addr, htonl(0x0a010002));
+  assert_int_equal(opts.ipv4_prefix, 16);
+  assert_int_equal(opts.ipv4_gateway, htonl(0x0a010001));
+  assert_int_equal(PARSE("--ip", "10.1.0.2", "x.elf"), 0);
+  assert_int_equal(opts.ipv4_prefix, 24);
+  assert_int_equal(PARSE("x.elf"), 0);
+  assert_null(opts.net);
+  expect_error(PARSE("--net", "bridge", "x.elf"), "--net bridge: expected user");
+  expect_error(PARSE("--net", "tap:", "x.elf"), "--net tap:: expected");
+  expect_error(PARSE("--net", "user,hostfw=1", "x.elf"), "user options are");
+  expect_error(PARSE("--net", "user,restrict=maybe", "x.elf"), "user options are");
+  expect_error(PARSE("--ip", "10.0.0.300/24", "x.elf"), "--ip 10.0.0.300/24: expected");
+  expect_error(PARSE("--ip", "10.0.0.1/33", "x.elf"), "--ip 10.0.0.1/33: expected");
+  expect_error(PARSE("--gw", "10.0.0.1/24", "x.elf"), "--gw 10.0.0.1/24: expected A.B.C.D");
+  expect_error(PARSE("--gw", "10.0.0.1", "x.elf"), "--gw: needs --ip");
+}
+
 static void test_missing_mem_argument(void **state) {
   (void)state;
   char *argv[] = {"unikvm", "--mem", NULL};
@@ -121,6 +146,7 @@ int main(void) {
       cmocka_unit_test(test_guest_args_without_dashdash),
       cmocka_unit_test(test_help_and_version),
       cmocka_unit_test(test_errors),
+      cmocka_unit_test(test_network_options),
       cmocka_unit_test(test_missing_mem_argument),
   };
   return cmocka_run_group_tests_name("options", tests, NULL, NULL);

@@ -1,0 +1,126 @@
+/* net.c: the NET_IO hypercall: send a batch of frames, receive a batch, maybe wait. */
+#include "net.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "exit_status.h"
+#include "hypercall.h"
+
+/* Checks that every buffer of a batch lies in guest RAM and turns it into iovecs. */
+static int frames_to_iov(struct vm *vm, const struct unikvm_net_frame *frames, uint32_t count,
+                         struct iovec *iov) {
+  for (uint32_t i = 0; i < count; i++) {
+    uint64_t gpa = frames[i].data, len = frames[i].len;
+    void *p = guest_mem_ptr(&vm->mem, gpa, len);
+    if (!p)
+      return hc_bad_address(vm, "net_io", gpa, len);
+    iov[i] = (struct iovec){.iov_base = p, .iov_len = len};
+  }
+  return 0;
+}
+
+/* How many leading iovecs are within (TX: at most, RX: at least) the frame size. */
+static uint32_t count_valid(const struct iovec *iov, uint32_t count, uint32_t frame_max, bool tx) {
+  for (uint32_t i = 0; i < count; i++)
+    if (tx ? iov[i].iov_len > frame_max : iov[i].iov_len < frame_max)
+      return i;
+  return count;
+}
+
+static uint32_t send_frames(struct net_device *net, struct iovec *iov, uint32_t count) {
+  uint32_t sent = 0;
+  if (net->message_socket) {
+    struct mmsghdr msgs[UNIKVM_NET_BATCH_MAX];
+    memset(msgs, 0, count * sizeof(msgs[0]));
+    for (uint32_t i = 0; i < count; i++) {
+      msgs[i].msg_hdr.msg_iov = &iov[i];
+      msgs[i].msg_hdr.msg_iovlen = 1;
+    }
+    int n = sendmmsg(net->fd, msgs, count, MSG_DONTWAIT);
+    sent = n > 0 ? (uint32_t)n : 0;
+  } else {
+    for (uint32_t i = 0; i < count; i++)
+      if (write(net->fd, iov[i].iov_base, iov[i].iov_len) == (ssize_t)iov[i].iov_len)
+        sent++;
+  }
+  /* A full backend drops frames like a real NIC would; TCP retransmits. */
+  net->tx_frames += sent;
+  net->tx_dropped += count - sent;
+  return count; /* dropped frames count as done: the guest must not resend them */
+}
+
+static uint32_t receive_frames(struct net_device *net, struct unikvm_net_frame *frames,
+                               struct iovec *iov, uint32_t count) {
+  uint32_t got = 0;
+  if (count == 0)
+    return 0;
+  if (net->message_socket) {
+    struct mmsghdr msgs[UNIKVM_NET_BATCH_MAX];
+    memset(msgs, 0, count * sizeof(msgs[0]));
+    for (uint32_t i = 0; i < count; i++) {
+      msgs[i].msg_hdr.msg_iov = &iov[i];
+      msgs[i].msg_hdr.msg_iovlen = 1;
+    }
+    int n = recvmmsg(net->fd, msgs, count, MSG_DONTWAIT, NULL);
+    for (int i = 0; i < n; i++)
+      frames[i].len = msgs[i].msg_len;
+    got = n > 0 ? (uint32_t)n : 0;
+  } else {
+    for (; got < count; got++) {
+      ssize_t n = read(net->fd, iov[got].iov_base, iov[got].iov_len);
+      if (n <= 0)
+        break;
+      frames[got].len = (uint32_t)n;
+    }
+  }
+  net->rx_frames += got;
+  return got;
+}
+
+int hc_net_io(struct vm *vm, uint64_t arg_gpa) {
+  HC_ARG(vm, arg_gpa, struct unikvm_hc_net_io, arg);
+  struct net_device *net = vm->net;
+  if (!net)
+    return vm_fail(vm, EXIT_GUEST_ABI, "guest", "hypercall net_io: no network device (--net)");
+  uint32_t tx_count = arg->tx_count, rx_count = arg->rx_count;
+  if (tx_count > UNIKVM_NET_BATCH_MAX || rx_count > UNIKVM_NET_BATCH_MAX)
+    return vm_fail(vm, EXIT_GUEST_ABI, "guest",
+                   "hypercall net_io: batch of %u/%u frames, at most %u", tx_count, rx_count,
+                   UNIKVM_NET_BATCH_MAX);
+  uint64_t tx_gpa = arg->tx, rx_gpa = arg->rx;
+  struct unikvm_net_frame *tx = guest_mem_ptr(&vm->mem, tx_gpa, tx_count * sizeof(*tx));
+  struct unikvm_net_frame *rx = guest_mem_ptr(&vm->mem, rx_gpa, rx_count * sizeof(*rx));
+  if (!tx)
+    return hc_bad_address(vm, "net_io", tx_gpa, tx_count * sizeof(*tx));
+  if (!rx)
+    return hc_bad_address(vm, "net_io", rx_gpa, rx_count * sizeof(*rx));
+  struct iovec tx_iov[UNIKVM_NET_BATCH_MAX], rx_iov[UNIKVM_NET_BATCH_MAX];
+  if (frames_to_iov(vm, tx, tx_count, tx_iov) < 0 || frames_to_iov(vm, rx, rx_count, rx_iov) < 0)
+    return -1;
+  /* Oversized tx frames and rx buffers too small for a frame are the guest's
+   * error, answered with EINVAL: what comes before them is still served. */
+  uint32_t tx_valid = count_valid(tx_iov, tx_count, net_frame_max(net), true);
+  uint32_t rx_valid = count_valid(rx_iov, rx_count, net_frame_max(net), false);
+  arg->ret = tx_valid < tx_count || rx_valid < rx_count ? -UNIKVM_EINVAL : 0;
+  rx_count = rx_valid;
+  arg->tx_done = send_frames(net, tx_iov, tx_valid);
+  uint32_t got = receive_frames(net, rx, rx_iov, rx_count);
+  uint64_t timeout_ns = arg->timeout_ns;
+  if (got == 0 && rx_count > 0 && timeout_ns > 0 &&
+      (vm_wait_ready(vm, timeout_ns) & UNIKVM_READY_NET_RX))
+    got = receive_frames(net, rx, rx_iov, rx_count);
+  arg->rx_done = got;
+  arg->rx_pending = got == rx_count && rx_count > 0;
+  return 0;
+}
+
+void net_print_stats(const struct net_device *net, FILE *out) {
+  fprintf(out,
+          "unikvm: stats: net tx_frames=%" PRIu64 " rx_frames=%" PRIu64 " tx_dropped=%" PRIu64 "\n",
+          net->tx_frames, net->rx_frames, net->tx_dropped);
+}
