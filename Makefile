@@ -19,6 +19,7 @@ NATIVE_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -g
 
 include toolchain/toolchain.mk
 include guest/guest.mk
+include host/slirp/slirp.mk
 
 # ---- host: the unikvm hypervisor ------------------------------------------
 HOST_SRCS := $(wildcard host/*.c)
@@ -49,7 +50,7 @@ APP_RUN := $(BUILD)/unikvm $(UNIKVM_FLAGS) $(APP_TARGET) -- $(ARGS)
 endif
 
 .PHONY: all app run
-all: $(BUILD)/unikvm app $(LWIP_STAMP)
+all: $(BUILD)/unikvm $(BUILD)/unikvm-slirp app $(LWIP_STAMP)
 app: $(APP_TARGET)
 run: all
 	$(APP_RUN)
@@ -77,8 +78,12 @@ check-kvm:
 	@test -c /dev/kvm && test -r /dev/kvm && test -w /dev/kvm || \
 	  { echo "FATAL: /dev/kvm is missing or not accessible: the integration tests need KVM" >&2; exit 1; }
 
-integration-test: check-kvm $(BUILD)/unikvm $(BUILD)/hello.elf $(BUILD)/tests/guesttest.elf
+integration-test: check-kvm $(BUILD)/unikvm $(BUILD)/hello.elf $(BUILD)/tests/guesttest.elf \
+		$(BUILD)/linpack.elf $(BUILD)/memsweep.elf \
+		$(BUILD)/native/forksum $(BUILD)/native/linpack $(BUILD)/native/memsweep
 	tests/integration/run.sh
+	@$(FORKSUM_ELF_MAYBE)
+	tests/integration/apps.sh
 
 test: format-check unit-test integration-test
 
@@ -87,9 +92,24 @@ $(BUILD)/bench/spawn_time: bench/boot/spawn_time.c
 	@mkdir -p $(@D)
 	$(HOST_CC) $(NATIVE_CFLAGS) -o $@ $<
 
-.PHONY: bench
-bench: $(BUILD)/unikvm $(BUILD)/hello.elf $(BUILD)/native/hello $(BUILD)/bench/spawn_time
+# forksum.elf links only once the guest has pipe, dup2 and waitpid (the threads work); until then
+# it is built best-effort and tests/integration/apps.sh and bench/cpu skip it, saying why.
+FORKSUM_ELF_MAYBE = $(MAKE) --no-print-directory $(BUILD)/forksum.elf >/dev/null 2>&1 || \
+	echo "note: $(BUILD)/forksum.elf does not link yet (guest lacks pipe/dup2/waitpid?)"
+BENCH_DEPS := $(BUILD)/unikvm $(BUILD)/hello.elf $(BUILD)/native/hello $(BUILD)/bench/spawn_time \
+	$(BUILD)/linpack.elf $(BUILD)/memsweep.elf \
+	$(BUILD)/native/forksum $(BUILD)/native/linpack $(BUILD)/native/memsweep
+
+.PHONY: bench bench-quick
+bench: $(BENCH_DEPS)
+	@$(FORKSUM_ELF_MAYBE)
 	bench/boot/run.sh
+	bench/cpu/run.sh
+# One short repetition of each: minutes, not tens of minutes.
+bench-quick: $(BENCH_DEPS)
+	@$(FORKSUM_ELF_MAYBE)
+	RUNS=5 bench/boot/run.sh
+	QUICK=1 bench/cpu/run.sh
 
 # ---- formatting and cleaning ------------------------------------------------
 FORMAT_SRCS := $(shell git ls-files '*.c' '*.h' 2>/dev/null)
@@ -101,7 +121,7 @@ format-check:
 
 clean:
 	rm -rf $(BUILD)/host $(BUILD)/unit $(BUILD)/guest $(BUILD)/apps $(BUILD)/tests \
-	  $(BUILD)/native $(BUILD)/unikvm $(BUILD)/*.elf
+	  $(BUILD)/native $(BUILD)/unikvm $(BUILD)/*.elf $(BUILD)/slirp $(BUILD)/unikvm-slirp
 # distclean also drops the cached third-party toolchain.
 distclean:
 	rm -rf $(BUILD)

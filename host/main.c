@@ -177,6 +177,8 @@ static int run(const struct options *opts, struct vm *vm) {
   if (kvm_vcpu_reset(&cpu, image.entry, vm->mem.size, UNIKVM_BOOT_INFO_ADDR, err, sizeof(err)) < 0)
     return die(EXIT_SETUP, "kvm", err);
   int status = vm_run(vm, &cpu);
+  if (vm->net)
+    net_close(vm->net);
   if (opts->stats) {
     stats_print(&vm->stats, stderr);
     if (vm->net)

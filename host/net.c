@@ -24,10 +24,14 @@ static int frames_to_iov(struct vm *vm, const struct unikvm_net_frame *frames, u
   return 0;
 }
 
-/* How many leading iovecs are within (TX: at most, RX: at least) the frame size. */
+/*
+ * How many leading iovecs fit: a tx frame holds at least an Ethernet header
+ * (an empty message would read as end-of-file to the user-mode helper) and
+ * at most frame_max bytes; an rx buffer must hold a frame_max frame.
+ */
 static uint32_t count_valid(const struct iovec *iov, uint32_t count, uint32_t frame_max, bool tx) {
   for (uint32_t i = 0; i < count; i++)
-    if (tx ? iov[i].iov_len > frame_max : iov[i].iov_len < frame_max)
+    if (tx ? iov[i].iov_len > frame_max || iov[i].iov_len < 14 : iov[i].iov_len < frame_max)
       return i;
   return count;
 }

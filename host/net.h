@@ -45,6 +45,9 @@ int net_tap_open(struct net_device *net, const char *ifname, char *err, size_t e
 int net_user_open(struct net_device *net, const char *helper, const char *args, char *err,
                   size_t errlen);
 
+/* Closes the backend and waits for a helper process to end. */
+void net_close(struct net_device *net);
+
 /* One "unikvm: stats: net ..." line for --stats. */
 void net_print_stats(const struct net_device *net, FILE *out);
 

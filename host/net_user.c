@@ -40,18 +40,29 @@ static int helper_argv(const char *helper, char *opts, const char *mac, char **a
   return 0;
 }
 
-/* Waits until the helper has finished its setup: it closes fd 4 then, or dies. */
+/* Waits until the helper has set up: it writes one byte to fd 4 then, or it exits. */
 static int wait_ready(pid_t pid, int ready_fd) {
   char byte;
-  while (read(ready_fd, &byte, 1) < 0 && errno == EINTR)
+  ssize_t n;
+  while ((n = read(ready_fd, &byte, 1)) < 0 && errno == EINTR)
     ;
   close(ready_fd);
-  int status;
-  if (waitpid(pid, &status, WNOHANG) != pid)
+  if (n == 1)
     return NET_OPEN_OK;
+  int status = 0;
+  while (waitpid(pid, &status, 0) < 0 && errno == EINTR)
+    ;
   /* It printed its own one-line reason; exit status 2 means bad options. */
   return WIFEXITED(status) && WEXITSTATUS(status) == 2 ? NET_OPEN_HELPER_USAGE
                                                        : NET_OPEN_HELPER_FAILED;
+}
+
+void net_close(struct net_device *net) {
+  close(net->fd);
+  /* The helper exits on EOF; reap it so that it is gone when unikvm is. */
+  if (net->helper_pid > 0)
+    while (waitpid(net->helper_pid, NULL, 0) < 0 && errno == EINTR)
+      ;
 }
 
 int net_user_open(struct net_device *net, const char *helper, const char *args, char *err,
@@ -90,6 +101,9 @@ int net_user_open(struct net_device *net, const char *helper, const char *args, 
     return rc;
   }
   fcntl(sv[0], F_SETFL, O_NONBLOCK);
+  /* AF_UNIX charges queued frames to the sender: let a burst of guest frames wait. */
+  int sndbuf = 1 << 20;
+  setsockopt(sv[0], SOL_SOCKET, SO_SNDBUF, &sndbuf, sizeof(sndbuf));
   net->fd = sv[0];
   net->message_socket = true;
   net->helper_pid = pid;

@@ -45,10 +45,10 @@ expect_stderr_has() { # NAME REGEX
 }
 
 # The first line of stderr must be one "unikvm: what: why" line.
-expect_one_line_error() { # NAME REGEX
+expect_one_line_error() { # NAME REGEX (the line may come from unikvm or its helper)
   local first
   first=$(head -n 1 "$ERR")
-  if [[ "$first" =~ ^unikvm:\ [^:]+:\ .+ ]] && grep -Eq -- "$2" <<<"$first"; then
+  if [[ "$first" =~ ^unikvm(-slirp)?:\ .+:\ .+ ]] && grep -Eq -- "$2" <<<"$first"; then
     pass "$1"
   else
     fail "$1" "first stderr line is not 'unikvm: <what>: <why>' matching /$2/"

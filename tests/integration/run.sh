@@ -128,6 +128,16 @@ run $UNIKVM --net tap:nosuchtap0 $HELLO
 expect_status "missing tap interface: exit 122" 122
 expect_one_line_error "missing tap interface is reported" 'tap:nosuchtap0: no such interface'
 
+run $UNIKVM --net user,hostfwd=tcp:xyz $HELLO
+expect_status "bad hostfwd is refused" 120
+expect_one_line_error "bad hostfwd is reported" "hostfwd tcp:xyz: "
+check "bad hostfwd stops before the guest runs" "stdout: $(head -c 80 "$OUT")" test ! -s "$OUT"
+
+run $UNIKVM --net user,restrict=on $HELLO
+expect_status "hello runs with a user-mode NIC" 0
+check "the user-mode helper is gone after unikvm exits" "$(pgrep -a unikvm-slirp)" \
+  bash -c '! pgrep -x unikvm-slirp'
+
 run $UNIKVM --help
 expect_status "--help exits 0" 0
 expect_stdout_has "--help shows usage" '^usage: unikvm'

@@ -172,6 +172,18 @@ static void test_oversized_tx_frame_is_einval(void **state) {
   assert_false(vm.stopped);
 }
 
+static void test_runt_tx_frame_is_einval(void **state) {
+  (void)state;
+  make_tx(2, 60);
+  tx_frames[0].len = 13;
+  struct unikvm_hc_net_io *arg = io(2, 0, 0);
+  assert_int_equal(call(), 0);
+  assert_int_equal(arg->ret, -UNIKVM_EINVAL);
+  assert_int_equal(arg->tx_done, 0);
+  uint8_t buf[64];
+  assert_int_equal(recv(peer, buf, sizeof(buf), MSG_DONTWAIT), -1);
+}
+
 static void test_small_rx_buffer_is_einval(void **state) {
   (void)state;
   assert_int_equal(send(peer, "x", 1, 0), 1);
@@ -239,6 +251,7 @@ int main(void) {
       BOTH(test_rx_waits_until_timeout),
       BOTH(test_oversized_tx_frame_is_einval),
       BOTH(test_small_rx_buffer_is_einval),
+      BOTH(test_runt_tx_frame_is_einval),
       BOTH(test_batch_too_large_stops_vm),
       BOTH(test_frame_outside_ram_stops_vm),
       BOTH(test_frame_array_wraps_stops_vm),

@@ -1,0 +1,46 @@
+/* netdev.h: the guest's one network device, the same interface on every platform. */
+#ifndef GUEST_NETDEV_H
+#define GUEST_NETDEV_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+struct netdev_info {
+  uint8_t mac[6];
+  uint16_t mtu;
+  /* Static IPv4 configuration, network byte order; addr 0: use DHCP. */
+  uint32_t ipv4_addr;
+  uint32_t ipv4_prefix;
+  uint32_t ipv4_gateway;
+};
+
+/* The device's configuration, or NULL when the VM has no NIC. */
+const struct netdev_info *netdev_info(void);
+
+/*
+ * Queues one Ethernet frame (without FCS, at most mtu + 14 bytes) for
+ * transmission; it is copied, and leaves with the next netdev_flush or
+ * platform_poll. Returns 0, or -1 if the frame is too large. A full queue
+ * is flushed first (one VM exit).
+ */
+int netdev_send(const void *frame, size_t len);
+
+/* Sends every queued frame now (one VM exit if any is queued). */
+void netdev_flush(void);
+
+/*
+ * The oldest received frame, or NULL when none is waiting; *len gets its
+ * length. The frame stays valid until netdev_release.
+ */
+const void *netdev_receive(size_t *len);
+void netdev_release(void);
+
+/*
+ * One exchange with the host: sends what is queued, fetches what has
+ * arrived and, when nothing has, waits up to timeout_ns (UINT64_MAX: until a
+ * frame comes). Returns true if a frame is waiting to be received.
+ */
+bool netdev_exchange(uint64_t timeout_ns);
+
+#endif
