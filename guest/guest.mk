@@ -10,7 +10,7 @@
 #   build/guest/hvt_note.o      the manifest note (nothing references it, so
 #                               it is linked as an object, not from the archive)
 #   build/<app>.elf             one per apps/<app>/, from all its *.c
-#   build/tests/guesttest.elf   tests/guest/guesttest.c
+#   build/tests/<t>.elf         tests/guest/<t>.c (guesttest, threadtest)
 #   guest, guest-images         phony: the library pieces / every image
 # $(call guest_link,OBJS) is the recipe line that links $@ from app objects.
 
@@ -20,14 +20,19 @@ GUEST_AR ?= ar
 GUEST_BUILD := build/guest
 
 # Our own code: strict C11 (POSIX is asked for per file or per layer).
-GUEST_OWN_CFLAGS := -std=c11 -Wall -Wextra -Werror -Iinclude -Iguest/include
+# libc-port/include holds headers that replace newlib's where newlib's do not
+# fit this system (pthread.h: newlib's types are ids into an RTEMS table);
+# -I is searched before newlib's -isystem directory.
+GUEST_PORT_INCLUDE := -Ilibc-port/include
+GUEST_OWN_CFLAGS := -std=c11 -Wall -Wextra -Werror -Iinclude -Iguest/include $(GUEST_PORT_INCLUDE)
 # Apps are plain POSIX C built with the compiler's default dialect, exactly
 # as their native baseline is, so they see the same feature macros.
-GUEST_APP_CFLAGS := -Wall -Wextra -Werror
+GUEST_APP_CFLAGS := -Wall -Wextra -Werror $(GUEST_PORT_INCLUDE)
 GUEST_DEP_CFLAGS = -MMD -MP
 
 GUEST_LIB_SRCS := $(wildcard guest/*.c guest/platform/hvt/*.c libc-port/*.c)
-GUEST_LIB_OBJS := $(GUEST_LIB_SRCS:%.c=$(GUEST_BUILD)/%.o)
+GUEST_LIB_ASMS := $(wildcard guest/*.S)
+GUEST_LIB_OBJS := $(GUEST_LIB_SRCS:%.c=$(GUEST_BUILD)/%.o) $(GUEST_LIB_ASMS:%.S=$(GUEST_BUILD)/%.o)
 GUEST_ENTRY_OBJ := $(GUEST_BUILD)/hvt_entry.o
 GUEST_NOTE_OBJ := $(GUEST_BUILD)/hvt_note.o
 GUEST_LIB := $(GUEST_BUILD)/libunikvm.a
@@ -35,7 +40,8 @@ GUEST_OBJS := $(GUEST_ENTRY_OBJ) $(GUEST_NOTE_OBJ) $(GUEST_LIB_OBJS)
 GUEST_LDSCRIPT := boot/hvt.ld
 
 # ar names members by file name only: two sleep.o would replace each other.
-ifneq ($(words $(notdir $(GUEST_LIB_SRCS))),$(words $(sort $(notdir $(GUEST_LIB_SRCS)))))
+GUEST_LIB_STEMS := $(basename $(notdir $(GUEST_LIB_SRCS) $(GUEST_LIB_ASMS)))
+ifneq ($(words $(GUEST_LIB_STEMS)),$(words $(sort $(GUEST_LIB_STEMS))))
 $(error guest.mk: guest/ and libc-port/ need distinct file names (they share libunikvm.a))
 endif
 
@@ -43,6 +49,10 @@ $(GUEST_BUILD)/guest/%.o: guest/%.c | $(NEWLIB_STAMP)
 	@mkdir -p $(@D)
 	$(GUEST_CC) $(GUEST_CFLAGS) $(GUEST_OWN_CFLAGS) $(GUEST_DEP_CFLAGS) \
 		-c -o $@ $<
+
+$(GUEST_BUILD)/guest/%.o: guest/%.S | $(NEWLIB_STAMP)
+	@mkdir -p $(@D)
+	$(GUEST_CC) $(GUEST_CFLAGS) $(GUEST_OWN_CFLAGS) $(GUEST_DEP_CFLAGS) -c -o $@ $<
 
 # libc-port implements POSIX, so it sees all of newlib's POSIX and BSD names.
 $(GUEST_BUILD)/libc-port/%.o: libc-port/%.c | $(NEWLIB_STAMP)
@@ -89,19 +99,21 @@ build/$(1).elf: $(call guest_app_objs,$(1)) $$(GUEST_LINK_DEPS)
 endef
 $(foreach app,$(GUEST_APPS),$(eval $(call guest_app_rule,$(app))))
 
-# The guest test program: one image, subcommands chosen by argv[1].
-GUESTTEST_OBJ := build/tests/guest/guesttest.o
+# The guest test programs: one image each, subcommands chosen by argv[1].
+GUEST_TESTS := guesttest threadtest
+GUESTTEST_OBJS := $(GUEST_TESTS:%=build/tests/guest/%.o)
 
-$(GUESTTEST_OBJ): tests/guest/guesttest.c | $(NEWLIB_STAMP)
+# Strict C11 like our own code; each file asks for the POSIX names it uses.
+build/tests/guest/%.o: tests/guest/%.c | $(NEWLIB_STAMP)
 	@mkdir -p $(@D)
 	$(GUEST_CC) $(GUEST_CFLAGS) $(GUEST_OWN_CFLAGS) $(GUEST_DEP_CFLAGS) \
 		-c -o $@ $<
 
-build/tests/guesttest.elf: $(GUESTTEST_OBJ) $(GUEST_LINK_DEPS)
+build/tests/%.elf: build/tests/guest/%.o $(GUEST_LINK_DEPS)
 	@mkdir -p $(@D)
-	$(call guest_link,$(GUESTTEST_OBJ))
+	$(call guest_link,$<)
 
-GUEST_IMAGES := $(GUEST_APPS:%=build/%.elf) build/tests/guesttest.elf
+GUEST_IMAGES := $(GUEST_APPS:%=build/%.elf) $(GUEST_TESTS:%=build/tests/%.elf)
 
 .PHONY: guest guest-images guest-check
 guest: $(GUEST_LIB) $(GUEST_ENTRY_OBJ) $(GUEST_NOTE_OBJ)
@@ -111,5 +123,5 @@ guest-images: $(GUEST_IMAGES)
 guest-check: $(GUEST_IMAGES)
 	tests/guest/check-image.sh $^
 
--include $(GUEST_OBJS:.o=.d) $(GUESTTEST_OBJ:.o=.d) \
+-include $(GUEST_OBJS:.o=.d) $(GUESTTEST_OBJS:.o=.d) \
 	$(foreach app,$(GUEST_APPS),$(patsubst %.o,%.d,$(call guest_app_objs,$(app))))

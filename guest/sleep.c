@@ -1,21 +1,11 @@
-/* sleep.c: guest_sleep_until, which blocks in the host instead of spinning. */
+/* sleep.c: guest_sleep_until: other threads run meanwhile, the idle guest waits in the host. */
 #include <guest/clock.h>
-#include <guest/platform.h>
-
-/* The host refuses UINT64_MAX (wait for an event that may never come). */
-#define SLEEP_MAX_POLL_NS (UINT64_MAX / 2)
+#include <guest/sched.h>
 
 void guest_sleep_until(uint64_t deadline_ns) {
-  /*
-   * The host's clock and the TSC may disagree slightly, and a device event
-   * ends a poll early: poll again until our own clock says the deadline is
-   * past.
-   */
-  for (;;) {
-    uint64_t now = guest_clock_monotonic_ns();
-    if (now >= deadline_ns)
-      return;
-    uint64_t left = deadline_ns - now;
-    platform_poll(left < SLEEP_MAX_POLL_NS ? left : SLEEP_MAX_POLL_NS);
-  }
+  /* GUEST_FOREVER would mean "no deadline"; the latest real one is as good. */
+  if (deadline_ns == GUEST_FOREVER)
+    deadline_ns--;
+  /* Without a queue nothing else can wake the thread: this returns at the deadline. */
+  guest_waitq_wait(NULL, deadline_ns);
 }

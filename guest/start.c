@@ -1,8 +1,10 @@
-/* start.c: guest_start: checks the boot info, sets up clock and heap, hands over to libc. */
+/* start.c: guest_start: checks the boot info, sets up clock, heap, scheduler, enters libc. */
 #include <guest/boot.h>
 #include <guest/clock.h>
+#include <guest/console.h>
 #include <guest/heap.h>
 #include <guest/panic.h>
+#include <guest/sched.h>
 #include <guest/tsc.h>
 #include <stdint.h>
 
@@ -25,6 +27,7 @@ noreturn void guest_start(const struct unikvm_boot_info *bi) {
                 why, bi->magic, bi->abi_version, bi->platform, UNIKVM_ABI_VERSION);
 
   guest_clock_init(tsc_base, bi->tsc_hz, bi->wallclock_ns);
+  guest_console_init(bi->console_tty);
 
   /* Trust our own link map over the host's, whichever ends later. */
   uintptr_t heap_start = (uintptr_t)__image_end;
@@ -35,6 +38,8 @@ noreturn void guest_start(const struct unikvm_boot_info *bi) {
     guest_panic("boot info: no room for a heap: image ends at %#lx, stack starts at %#lx",
                 (unsigned long)heap_start, (unsigned long)heap_end);
   guest_heap_init(heap_start, heap_end);
+  /* The boot stack becomes the first thread's, with a canary at its low end. */
+  guest_sched_init(heap_end, (uintptr_t)bi->stack_top);
 
   int argc = (int)bi->argc;
   char **argv = bi->argv != 0 ? (char **)(uintptr_t)bi->argv : no_argv;

@@ -1,13 +1,10 @@
-/* close.c: close(2): the console fds close without effect; there are no others yet. */
+/* close.c: close(2): drops the fd; the file goes when no fd in any process names it. */
+#include "fd.h"
 #include "port.h"
-#include <errno.h>
+#include "proc.h"
 
 int _close(int fd) {
-  if (!port_is_console_fd(fd)) {
-    errno = EBADF;
-    return -1;
-  }
-  return 0;
+  return (int)port_syscall_ret(port_fd_close(&port_proc_current()->fds, fd));
 }
 
 int close(int fd) __attribute__((alias("_close")));

@@ -1,11 +1,14 @@
-/* lseek.c: lseek(2): the console is a character device, so it cannot seek. */
+/* lseek.c: lseek(2): the console and pipes cannot seek, and there are no other files yet. */
+#include "fd.h"
 #include "port.h"
-#include <errno.h>
 
 _off_t _lseek(int fd, _off_t offset, int whence) {
   (void)offset;
   (void)whence;
-  errno = port_is_console_fd(fd) ? ESPIPE : EBADF;
+  struct port_file *f = port_fd_get(fd);
+  if (f != NULL)
+    port_file_unref(f);
+  errno = f != NULL ? ESPIPE : EBADF;
   return -1;
 }
 

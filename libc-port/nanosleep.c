@@ -1,4 +1,4 @@
-/* nanosleep.c: nanosleep, clock_nanosleep, sleep and usleep: they block in the host. */
+/* nanosleep.c: nanosleep, clock_nanosleep, sleep, usleep: other threads run meanwhile. */
 #include "port.h"
 #include <errno.h>
 #include <guest/clock.h>
@@ -31,9 +31,7 @@ int clock_nanosleep(clockid_t id, int flags, const struct timespec *req, struct 
     return EINVAL;
   uint64_t deadline;
   if (flags & TIMER_ABSTIME) {
-    /* Translate an absolute realtime deadline to the monotonic clock. */
-    uint64_t now = id == CLOCK_REALTIME ? guest_clock_realtime_ns() : guest_clock_monotonic_ns();
-    deadline = (uint64_t)ns > now ? guest_deadline_after((uint64_t)ns - now) : 0;
+    deadline = port_abstime_deadline(id, req);
   } else {
     deadline = guest_deadline_after((uint64_t)ns);
     port_clear_remainder(rem);

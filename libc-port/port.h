@@ -2,23 +2,27 @@
 #ifndef LIBC_PORT_PORT_H
 #define LIBC_PORT_PORT_H
 
+#include <errno.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <sys/stat.h>
 #include <sys/times.h>
 #include <sys/types.h>
+#include <time.h>
 #include <unistd.h>
 
-/*
- * Until the fd table and VFS arrive, fds 0, 1 and 2 are the console and
- * every other fd is closed.
- */
-static inline bool port_is_console_fd(int fd) {
-  return fd >= 0 && fd <= 2;
+/* A result that is a count or a negative errno, as a system call returns it: -1 and errno. */
+static inline long port_syscall_ret(long r) {
+  if (r < 0) {
+    errno = (int)-r;
+    return -1;
+  }
+  return r;
 }
 
-/* The process's pid, the only one there is for now. */
-#define PORT_PID 1
+/* The monotonic-clock deadline for an absolute time on clock; 0 when it is already past. */
+uint64_t port_abstime_deadline(clockid_t clock, const struct timespec *abstime);
 
 /* Constructors and destructors (.preinit_array, .init_array, .fini_array). */
 void port_run_init_array(void);

@@ -1,15 +1,8 @@
-/* spawn.c: fork(2), execve(2) and wait(2) until process emulation arrives: nothing can be spawned.
- */
+/* spawn.c: execve(2): there is no file system to load a program from: nothing executes. */
 #include "port.h"
 #include <errno.h>
 
-/* newlib's system() and popen() call these; they fail cleanly instead of not linking. */
-pid_t _fork(void) {
-  errno = ENOSYS;
-  return -1;
-}
-
-/* There is no file system to load a program from. */
+/* newlib's system() and popen() call this; it fails cleanly instead of not linking. */
 int _execve(const char *path, char *const argv[], char *const envp[]) {
   (void)path;
   (void)argv;
@@ -18,14 +11,5 @@ int _execve(const char *path, char *const argv[], char *const envp[]) {
   return -1;
 }
 
-/* No child was ever created. */
-pid_t _wait(int *status) {
-  (void)status;
-  errno = ECHILD;
-  return -1;
-}
-
-pid_t fork(void) __attribute__((alias("_fork")));
 int execve(const char *path, char *const argv[], char *const envp[])
     __attribute__((alias("_execve")));
-pid_t wait(int *status) __attribute__((alias("_wait")));

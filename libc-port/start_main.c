@@ -1,5 +1,6 @@
 /* start_main.c: libc_start_main, where the core hands over: constructors, environ, main, exit. */
 #include "port.h"
+#include "proc.h"
 #include <guest/boot.h>
 #include <stdlib.h>
 
@@ -12,6 +13,8 @@ extern char **environ;
 static char *port_initial_env[1];
 
 noreturn void libc_start_main(int argc, char **argv) {
+  /* First: stdio locks, errno and the fd table all need a current thread and process. */
+  port_proc_init();
   environ = port_initial_env;
   /* Registered first so that destructors run after the app's own atexit handlers. */
   atexit(port_run_fini_array);

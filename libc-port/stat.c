@@ -1,19 +1,16 @@
-/* stat.c: fstat(2) and stat(2): the console fds are character devices; there are no files yet. */
+/* stat.c: fstat(2) through the fd table, and stat(2): there are no files yet. */
+#include "fd.h"
 #include "port.h"
-#include <errno.h>
-#include <string.h>
 
 int _fstat(int fd, struct stat *st) {
-  if (!port_is_console_fd(fd)) {
+  struct port_file *f = port_fd_get(fd);
+  if (f == NULL) {
     errno = EBADF;
     return -1;
   }
-  memset(st, 0, sizeof(*st));
-  /* S_IFCHR makes newlib line-buffer stdout, as on a terminal. */
-  st->st_mode = S_IFCHR | 0620;
-  st->st_nlink = 1;
-  st->st_blksize = 1024;
-  return 0;
+  int r = f->ops->fstat(f, st);
+  port_file_unref(f);
+  return (int)port_syscall_ret(r);
 }
 
 int _stat(const char *restrict path, struct stat *restrict st) {

@@ -2,6 +2,7 @@
 #ifndef GUEST_CONSOLE_H
 #define GUEST_CONSOLE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -17,5 +18,14 @@ enum guest_console_stream {
  * call costs a VM exit.
  */
 int64_t guest_console_write(enum guest_console_stream stream, const void *buf, size_t len);
+
+/* Records which of the host's fds 0..2 are terminals (boot info console_tty bits). */
+void guest_console_init(uint32_t tty_mask);
+
+/*
+ * Whether the host's fd (0, 1 or 2) behind the console is a terminal: the
+ * guest then buffers stdout by lines, otherwise in full (fewer exits).
+ */
+bool guest_console_isatty(unsigned fd);
 
 #endif

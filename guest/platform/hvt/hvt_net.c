@@ -12,7 +12,7 @@
  * in order. With jumbo MTUs the buffer count shrinks so that the rings stay
  * around 1 MiB each.
  */
-#define NET_RING_MAX 64u
+#define NET_RING_MAX   64u
 #define NET_RING_BYTES (1u << 20)
 
 struct frame_ring {
