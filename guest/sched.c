@@ -171,6 +171,13 @@ static void check_stack(const struct guest_thread *t) {
     stack_overflow(t);
 }
 
+/* Called after an idle poll that a device ended (see guest_sched_set_event_handler). */
+static void (*sched_event_handler)(uint64_t ready);
+
+void guest_sched_set_event_handler(void (*handler)(uint64_t ready)) {
+  sched_event_handler = handler;
+}
+
 static void switch_to(struct guest_thread *prev, struct guest_thread *next) {
   sched_current = next;
   if (sched_tls_slot != NULL)
@@ -196,16 +203,19 @@ static void schedule(void) {
     next = sched_runq.head;
     if (next != NULL)
       break;
-    if (sched_sleepers == NULL)
+    if (sched_sleepers == NULL && !platform_has_events())
       guest_panic("deadlock: all threads blocked (thread %u (%s) was the last to run)", prev->id,
                   prev->name);
     /* One exit per wait; a device event or host clock skew may end it early: loop. */
-    uint64_t now = guest_clock_monotonic_ns();
-    uint64_t deadline = sched_sleepers->deadline;
-    if (deadline > now) {
-      uint64_t left = deadline - now;
-      platform_poll(left < SCHED_MAX_POLL_NS ? left : SCHED_MAX_POLL_NS);
+    uint64_t timeout = UINT64_MAX; /* only a device can end it */
+    if (sched_sleepers != NULL) {
+      uint64_t now = guest_clock_monotonic_ns(), deadline = sched_sleepers->deadline;
+      uint64_t left = deadline > now ? deadline - now : 0;
+      timeout = left < SCHED_MAX_POLL_NS ? left : SCHED_MAX_POLL_NS;
     }
+    uint64_t ready = timeout ? platform_poll(timeout) : 0;
+    if (ready && sched_event_handler != NULL)
+      sched_event_handler(ready);
   }
   q_remove(next);
   next->state = T_RUNNING;

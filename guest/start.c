@@ -4,6 +4,7 @@
 #include <guest/console.h>
 #include <guest/heap.h>
 #include <guest/panic.h>
+#include <guest/platform.h>
 #include <guest/sched.h>
 #include <guest/tsc.h>
 #include <stdint.h>
@@ -28,6 +29,7 @@ noreturn void guest_start(const struct unikvm_boot_info *bi) {
 
   guest_clock_init(tsc_base, bi->tsc_hz, bi->wallclock_ns);
   guest_console_init(bi->console_tty);
+  platform_init(bi);
 
   /* Trust our own link map over the host's, whichever ends later. */
   uintptr_t heap_start = (uintptr_t)__image_end;

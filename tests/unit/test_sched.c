@@ -31,10 +31,21 @@ uint64_t guest_clock_monotonic_ns(void) {
   return fake_now;
 }
 
+/* A fake NIC: when present, a poll with no deadline ends with a frame event. */
+static bool fake_nic;
+static uint64_t last_timeout;
+
 uint64_t platform_poll(uint64_t timeout_ns) {
   polls++;
+  last_timeout = timeout_ns;
+  if (fake_nic && timeout_ns == UINT64_MAX)
+    return 1;
   fake_now += timeout_ns;
   return 0;
+}
+
+bool platform_has_events(void) {
+  return fake_nic;
 }
 
 void *guest_alloc(size_t size) {
@@ -67,6 +78,8 @@ static int setup(void **state) {
   initialised = 1;
   fake_now = 1000;
   polls = 0;
+  fake_nic = false;
+  guest_sched_set_event_handler(NULL);
   return 0;
 }
 
@@ -340,6 +353,26 @@ static void test_deadlock_is_reported(void **state) {
   assert_non_null(strstr(msg, "deadlock: all threads blocked"));
 }
 
+static unsigned events_seen;
+
+static void wake_q_on_event(uint64_t ready) {
+  events_seen++;
+  assert_int_equal(ready, 1);
+  guest_waitq_wake_one(&q);
+}
+
+/* With a NIC, everyone blocked with no deadline is a wait for the network, not a deadlock. */
+static void test_idle_waits_for_device_event(void **state) {
+  (void)state;
+  fake_nic = true;
+  events_seen = 0;
+  guest_sched_set_event_handler(wake_q_on_event);
+  assert_int_equal(guest_waitq_wait(&q, GUEST_FOREVER), GUEST_WOKEN);
+  assert_int_equal(polls, 1);
+  assert_true(last_timeout == UINT64_MAX);
+  assert_int_equal(events_seen, 1);
+}
+
 __attribute__((noinline)) static int deep(int n) {
   volatile char frame[256];
   memset((char *)frame, n, sizeof(frame));
@@ -376,6 +409,7 @@ int main(void) {
       cmocka_unit_test_setup(test_fork_shares_addresses_not_contents, setup),
       cmocka_unit_test_setup(test_run_now, setup),
       cmocka_unit_test_setup(test_deadlock_is_reported, setup),
+      cmocka_unit_test_setup(test_idle_waits_for_device_event, setup),
       cmocka_unit_test_setup(test_stack_overflow_is_reported, setup),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);

@@ -2,15 +2,26 @@
 #ifndef GUEST_PLATFORM_H
 #define GUEST_PLATFORM_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdnoreturn.h>
 
+struct unikvm_boot_info;
+
+/* Takes the platform's devices from the boot info (no VM exit). */
+void platform_init(const struct unikvm_boot_info *bi);
+
 /*
  * Block until a device is ready or timeout_ns has passed; returns the
- * bitmask of ready devices (0 on timeout). Never called with UINT64_MAX.
+ * bitmask of ready devices (enum unikvm_ready, 0 on timeout). UINT64_MAX
+ * waits for a device and is only allowed when platform_has_events().
+ * Frames queued on the NIC leave with this same exit.
  */
 uint64_t platform_poll(uint64_t timeout_ns);
+
+/* True when a device (the NIC) can end a poll, so that waiting with no deadline is no deadlock. */
+bool platform_has_events(void);
 
 /* Asks the host for CLOCK_REALTIME (ns since the epoch); costs a VM exit. */
 uint64_t platform_walltime_ns(void);

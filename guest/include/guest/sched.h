@@ -49,6 +49,13 @@ void guest_sched_init(uintptr_t stack_lo, uintptr_t stack_hi);
  */
 void guest_sched_set_tls_slot(void **slot);
 
+/*
+ * HANDLER runs (in whatever thread was current) after an idle poll returned
+ * device events (enum unikvm_ready bits), e.g. to wake the network's input
+ * thread. It must not block.
+ */
+void guest_sched_set_event_handler(void (*handler)(uint64_t ready));
+
 /* The running thread. */
 struct guest_thread *guest_thread_current(void);
 
