@@ -47,6 +47,11 @@ int boot_info_write(struct guest_mem *mem, const struct elf_image *image,
   bi->tsc_hz = params->tsc_hz;
   bi->wallclock_ns = params->wallclock_ns;
   bi->console_tty = params->console_tty;
+  if (params->blk) {
+    bi->blk_sectors = params->blk->sectors;
+    bi->blk_sector_size = BLK_SECTOR_SIZE;
+    bi->blk_flags = params->blk->readonly ? UNIKVM_BLK_READONLY : 0;
+  }
   if (params->net) {
     memcpy(bi->net_mac, params->net->mac, sizeof(bi->net_mac));
     bi->net_mtu = params->net->mtu;

@@ -5,6 +5,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "blk.h"
 #include "elf_loader.h"
 #include "guest_mem.h"
 #include "net.h"
@@ -16,6 +17,7 @@ struct boot_params {
   uint64_t wallclock_ns;
   uint32_t console_tty; /* bit n: host fd n is a terminal, so the guest buffers like Linux */
   const struct net_device *net;                  /* NULL: no NIC */
+  const struct blk_device *blk;                  /* NULL: no disk */
   uint32_t ipv4_addr, ipv4_prefix, ipv4_gateway; /* 0: DHCP */
 };
 

@@ -13,6 +13,7 @@ static const hypercall_fn handlers[UNIKVM_HC_COUNT] = {
     [UNIKVM_HC_WALLTIME] = hc_walltime,
     [UNIKVM_HC_POLL] = hc_poll,
     [UNIKVM_HC_NET_IO] = hc_net_io,
+    [UNIKVM_HC_BLK_IO] = hc_blk_io,
 };
 
 int hc_bad_address(struct vm *vm, const char *handler, uint64_t gpa, uint64_t len) {

@@ -10,6 +10,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "blk.h"
 #include "boot_info.h"
 #include "elf_loader.h"
 #include "exit_status.h"
@@ -149,12 +150,26 @@ static int setup_net(const struct options *opts, const struct elf_image *image, 
   }
 }
 
+static int setup_disk(const struct options *opts, struct vm *vm, struct blk_device *blk) {
+  if (!opts->disk)
+    return 0;
+  char err[512];
+  int rc = blk_open(blk, opts->disk, err, sizeof(err));
+  if (rc < 0)
+    return die(rc == -2 ? EXIT_USAGE : EXIT_SETUP, "--disk", err);
+  vm->blk = blk;
+  return 0;
+}
+
 static int run(const struct options *opts, struct vm *vm) {
   char err[512];
   struct kvm_vcpu cpu;
   struct elf_image image;
   static struct net_device net;
-  int rc = prepare(opts, vm, &cpu, &image);
+  static struct blk_device blk;
+  int rc = setup_disk(opts, vm, &blk);
+  if (rc == 0)
+    rc = prepare(opts, vm, &cpu, &image);
   if (rc == 0)
     rc = setup_net(opts, &image, vm, &net);
   if (rc)
@@ -166,6 +181,7 @@ static int run(const struct options *opts, struct vm *vm) {
       .wallclock_ns = now_ns(CLOCK_REALTIME),
       .console_tty = (isatty(0) ? 1u : 0) | (isatty(1) ? 2u : 0) | (isatty(2) ? 4u : 0),
       .net = vm->net,
+      .blk = vm->blk,
       .ipv4_addr = opts->ipv4_addr,
       .ipv4_prefix = opts->ipv4_prefix,
       .ipv4_gateway = opts->ipv4_gateway,
@@ -183,6 +199,8 @@ static int run(const struct options *opts, struct vm *vm) {
     stats_print(&vm->stats, stderr);
     if (vm->net)
       net_print_stats(vm->net, stderr);
+    if (vm->blk)
+      blk_print_stats(vm->blk, stderr);
   }
   /* No teardown: exit releases the VM and RAM, and doing it here only
    * delays the exit status by the same amount. */

@@ -59,6 +59,8 @@ void options_usage(FILE *out) {
           "               that want a NIC): 10.0.2.0/24, DHCP, host forwards on 127.0.0.1\n"
           "  --net tap:IFNAME  a NIC on the tap interface IFNAME (the fast path)\n"
           "  --ip A.B.C.D/N    static guest address instead of DHCP; --gw A.B.C.D its gateway\n"
+          "  --disk FILE[,ro][,direct]  a block device on FILE (512-byte sectors; ro refuses\n"
+          "               writes; direct uses O_DIRECT); fsync in the guest is fdatasync here\n"
           "  --help       show this help\n"
           "  --version    show the version and the guest ABI version\n"
           "\n"
@@ -139,7 +141,7 @@ static int parse_ip(struct options *opts, int which, const char *text, char *err
 }
 
 int options_parse(struct options *opts, int argc, char **argv, char *err, size_t errlen) {
-  enum { OPT_MEM = 256, OPT_STATS, OPT_HELP, OPT_VERSION, OPT_NET, OPT_IP, OPT_GW };
+  enum { OPT_MEM = 256, OPT_STATS, OPT_HELP, OPT_VERSION, OPT_NET, OPT_IP, OPT_GW, OPT_DISK };
   static const struct option longopts[] = {
       {"mem", required_argument, NULL, OPT_MEM},   {"net", required_argument, NULL, OPT_NET},
       {"ip", required_argument, NULL, OPT_IP},     {"gw", required_argument, NULL, OPT_GW},
@@ -165,6 +167,9 @@ int options_parse(struct options *opts, int argc, char **argv, char *err, size_t
     case OPT_NET:
       if (parse_net(opts, optarg, err, errlen) < 0)
         return -1;
+      break;
+    case OPT_DISK:
+      opts->disk = optarg;
       break;
     case OPT_IP:
     case OPT_GW:

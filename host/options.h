@@ -21,6 +21,7 @@ struct options {
   uint32_t ipv4_addr;    /* --ip, network byte order; 0: DHCP */
   uint32_t ipv4_prefix;  /* from --ip A/N */
   uint32_t ipv4_gateway; /* --gw */
+  const char *disk;      /* --disk FILE[,ro][,direct] */
   const char *image;
   int guest_argc;    /* argv[0] is the image path */
   char **guest_argv; /* points into the argv given to options_parse */

@@ -10,6 +10,7 @@
 #include "stats.h"
 
 struct net_device;
+struct blk_device;
 
 struct vm {
   struct guest_mem mem;
@@ -17,6 +18,7 @@ struct vm {
   int console_out_fd;     /* guest stdout */
   int console_err_fd;     /* guest stderr and host diagnostics */
   struct net_device *net; /* NULL without --net */
+  struct blk_device *blk; /* NULL without --disk */
   /* Set when the guest must stop: its exit status and, on errors, why. */
   bool stopped;
   int exit_status;

@@ -65,7 +65,7 @@ struct unikvm_boot_info {
   uint32_t net_ipv4_addr;
   uint32_t net_ipv4_gateway;
   uint32_t net_ipv4_prefix; /* prefix length, e.g. 24 */
-  uint32_t reserved1;
+  uint32_t blk_flags;       /* enum unikvm_blk_flags */
 };
 
 /* ---- Hypercalls ------------------------------------------------------- */
@@ -85,6 +85,7 @@ enum unikvm_hypercall {
   UNIKVM_HC_WALLTIME = 3,
   UNIKVM_HC_POLL = 4,
   UNIKVM_HC_NET_IO = 5,
+  UNIKVM_HC_BLK_IO = 6,
   UNIKVM_HC_COUNT /* number of defined hypercalls */
 };
 
@@ -170,6 +171,38 @@ struct unikvm_hc_net_io {
   uint32_t reserved;
   int64_t ret; /* out: 0 or -errno */
 };
+
+/* ---- Block device: batches of sector-aligned requests, one exit ------- */
+
+enum unikvm_blk_flags {
+  UNIKVM_BLK_READONLY = 1u << 0,
+};
+
+enum unikvm_blk_op {
+  UNIKVM_BLK_READ = 0,
+  UNIKVM_BLK_WRITE = 1,
+  UNIKVM_BLK_FLUSH = 2, /* everything written before it is durable when it completes */
+};
+
+/* One request; len is a multiple of blk_sector_size (0 for FLUSH). */
+struct unikvm_blk_req {
+  uint64_t sector; /* first sector, in blk_sector_size units */
+  uint64_t data;   /* GPA of the buffer */
+  uint32_t len;    /* bytes */
+  uint32_t op;     /* enum unikvm_blk_op */
+  int64_t ret;     /* out: 0 or -errno (-EINVAL, -EIO, -EROFS) */
+};
+
+#define UNIKVM_BLK_BATCH_MAX 256u
+
+/* Runs count requests in order; done = how many ran (each has its own ret). */
+struct unikvm_hc_blk_io {
+  uint64_t reqs; /* GPA of struct unikvm_blk_req[count] */
+  uint32_t count;
+  uint32_t done; /* out */
+};
+
+#define UNIKVM_EROFS 30
 
 /* ---- ELF note (manifest) ---------------------------------------------- */
 

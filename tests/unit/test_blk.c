@@ -1,0 +1,200 @@
+/* test_blk.c: the BLK_IO hypercall runs batches of sector requests and refuses bad ones. */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "blk.h"
+#include "exit_status.h"
+#include "hypercall.h"
+#include "unikvm/abi.h"
+
+#define RAM     (8u << 20)
+#define ARG_GPA 0x200000u
+#define REQ_GPA 0x201000u
+#define BUF_GPA 0x300000u
+#define SECTORS 64u
+
+static struct vm vm;
+static struct blk_device blk;
+static char path[64];
+static FILE *errs;
+
+static int open_disk(const char *opts) {
+  char spec[128], err[256];
+  snprintf(spec, sizeof(spec), "%s%s", path, opts);
+  return blk_open(&blk, spec, err, sizeof(err));
+}
+
+static int setup(void **state) {
+  (void)state;
+  memset(&vm, 0, sizeof(vm));
+  vm.mem.base = calloc(1, RAM);
+  vm.mem.size = RAM;
+  vm.mem.fd = -1;
+  errs = tmpfile();
+  vm.console_out_fd = vm.console_err_fd = fileno(errs);
+  snprintf(path, sizeof(path), "/tmp/unikvm-test-blk-XXXXXX");
+  int fd = mkstemp(path);
+  if (fd < 0 || ftruncate(fd, SECTORS * 512 + 100) < 0) /* a partial last sector is ignored */
+    return -1;
+  close(fd);
+  if (open_disk("") < 0)
+    return -1;
+  vm.blk = &blk;
+  return 0;
+}
+
+static int teardown(void **state) {
+  (void)state;
+  close(blk.fd);
+  unlink(path);
+  fclose(errs);
+  free(vm.mem.base);
+  return 0;
+}
+
+static void *at(uint64_t gpa) {
+  return vm.mem.base + gpa;
+}
+
+static struct unikvm_blk_req *req(unsigned i) {
+  return (struct unikvm_blk_req *)at(REQ_GPA) + i;
+}
+
+static int run(uint32_t count) {
+  struct unikvm_hc_blk_io *arg = at(ARG_GPA);
+  *arg = (struct unikvm_hc_blk_io){.reqs = REQ_GPA, .count = count};
+  return hypercall_dispatch(&vm, UNIKVM_HC_BASE + UNIKVM_HC_BLK_IO, 4, ARG_GPA);
+}
+
+static const char *errors(void) {
+  static char buf[512];
+  ssize_t n = pread(fileno(errs), buf, sizeof(buf) - 1, 0);
+  buf[n > 0 ? n : 0] = 0;
+  return buf;
+}
+
+static void test_geometry(void **state) {
+  (void)state;
+  assert_int_equal(blk.sectors, SECTORS);
+  assert_false(blk.readonly);
+}
+
+static void test_write_flush_read_back(void **state) {
+  (void)state;
+  memset(at(BUF_GPA), 0xab, 1024);
+  *req(0) =
+      (struct unikvm_blk_req){.sector = 3, .data = BUF_GPA, .len = 1024, .op = UNIKVM_BLK_WRITE};
+  *req(1) = (struct unikvm_blk_req){.op = UNIKVM_BLK_FLUSH};
+  *req(2) = (struct unikvm_blk_req){
+      .sector = 3, .data = BUF_GPA + 4096, .len = 512, .op = UNIKVM_BLK_READ};
+  assert_int_equal(run(3), 0);
+  assert_int_equal(((struct unikvm_hc_blk_io *)at(ARG_GPA))->done, 3);
+  for (unsigned i = 0; i < 3; i++)
+    assert_int_equal(req(i)->ret, 0);
+  assert_int_equal(((uint8_t *)at(BUF_GPA + 4096))[511], 0xab);
+  /* And it really is in the file, at 3 * 512. */
+  uint8_t byte = 0;
+  FILE *f = fopen(path, "rb");
+  fseek(f, 3 * 512 + 1023, SEEK_SET);
+  assert_int_equal(fread(&byte, 1, 1, f), 1);
+  fclose(f);
+  assert_int_equal(byte, 0xab);
+  assert_int_equal(blk.writes, 1);
+  assert_int_equal(blk.flushes, 1);
+}
+
+static void test_bad_requests_get_errors(void **state) {
+  (void)state;
+  *req(0) = (struct unikvm_blk_req){.sector = SECTORS, .data = BUF_GPA, .len = 512, .op = 0};
+  *req(1) = (struct unikvm_blk_req){.sector = SECTORS - 1, .data = BUF_GPA, .len = 1024, .op = 0};
+  *req(2) = (struct unikvm_blk_req){.sector = 0, .data = BUF_GPA, .len = 100, .op = 0};
+  *req(3) = (struct unikvm_blk_req){.sector = UINT64_MAX, .data = BUF_GPA, .len = 512, .op = 1};
+  *req(4) = (struct unikvm_blk_req){.sector = 0, .data = BUF_GPA, .len = 512, .op = 9};
+  *req(5) = (struct unikvm_blk_req){.sector = 0, .data = BUF_GPA, .len = 0, .op = 0};
+  *req(6) = (struct unikvm_blk_req){.sector = 1, .data = BUF_GPA, .len = 512, .op = 0};
+  assert_int_equal(run(7), 0);
+  for (unsigned i = 0; i < 6; i++)
+    assert_int_equal(req(i)->ret, -UNIKVM_EINVAL);
+  assert_int_equal(req(6)->ret, 0); /* a good request after bad ones still runs */
+  assert_false(vm.stopped);
+}
+
+static void test_readonly_refuses_writes(void **state) {
+  (void)state;
+  close(blk.fd);
+  assert_int_equal(open_disk(",ro"), 0);
+  assert_true(blk.readonly);
+  *req(0) = (struct unikvm_blk_req){.sector = 0, .data = BUF_GPA, .len = 512, .op = 1};
+  *req(1) = (struct unikvm_blk_req){.sector = 0, .data = BUF_GPA, .len = 512, .op = 0};
+  assert_int_equal(run(2), 0);
+  assert_int_equal(req(0)->ret, -UNIKVM_EROFS);
+  assert_int_equal(req(1)->ret, 0);
+}
+
+static void test_buffer_outside_ram_stops_vm(void **state) {
+  (void)state;
+  *req(0) = (struct unikvm_blk_req){.sector = 0, .data = RAM - 256, .len = 512, .op = 0};
+  assert_int_equal(run(1), -1);
+  assert_int_equal(vm.exit_status, EXIT_GUEST_ABI);
+  assert_non_null(strstr(errors(), "blk_io: address 0x7fff00+512 outside guest RAM"));
+}
+
+static void test_huge_batch_stops_vm(void **state) {
+  (void)state;
+  assert_int_equal(run(UNIKVM_BLK_BATCH_MAX + 1), -1);
+  assert_non_null(strstr(errors(), "batch of 257 requests"));
+}
+
+static void test_request_array_outside_ram_stops_vm(void **state) {
+  (void)state;
+  struct unikvm_hc_blk_io *arg = at(ARG_GPA);
+  *arg = (struct unikvm_hc_blk_io){.reqs = RAM - 8, .count = 1};
+  assert_int_equal(hypercall_dispatch(&vm, UNIKVM_HC_BASE + UNIKVM_HC_BLK_IO, 4, ARG_GPA), -1);
+  assert_int_equal(vm.exit_status, EXIT_GUEST_ABI);
+}
+
+static void test_no_disk(void **state) {
+  (void)state;
+  vm.blk = NULL;
+  assert_int_equal(run(0), -1);
+  assert_non_null(strstr(errors(), "no block device"));
+}
+
+static void test_open_errors(void **state) {
+  (void)state;
+  struct blk_device other;
+  char err[256];
+  assert_int_equal(blk_open(&other, "/nonexistent/disk.img", err, sizeof(err)), -1);
+  assert_non_null(strstr(err, "/nonexistent/disk.img: No such file"));
+  char spec[128];
+  snprintf(spec, sizeof(spec), "%s,rw", path);
+  assert_int_equal(blk_open(&other, spec, err, sizeof(err)), -2);
+  assert_non_null(strstr(err, "unknown option 'rw'"));
+  assert_int_equal(blk_open(&other, "/tmp", err, sizeof(err)), -1);
+}
+
+#define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
+
+int main(void) {
+  const struct CMUnitTest tests[] = {
+      T(test_geometry),
+      T(test_write_flush_read_back),
+      T(test_bad_requests_get_errors),
+      T(test_readonly_refuses_writes),
+      T(test_buffer_outside_ram_stops_vm),
+      T(test_huge_batch_stops_vm),
+      T(test_request_array_outside_ram_stops_vm),
+      T(test_no_disk),
+      T(test_open_errors),
+  };
+  return cmocka_run_group_tests_name("blk", tests, NULL, NULL);
+}
