@@ -143,10 +143,15 @@ static int parse_ip(struct options *opts, int which, const char *text, char *err
 int options_parse(struct options *opts, int argc, char **argv, char *err, size_t errlen) {
   enum { OPT_MEM = 256, OPT_STATS, OPT_HELP, OPT_VERSION, OPT_NET, OPT_IP, OPT_GW, OPT_DISK };
   static const struct option longopts[] = {
-      {"mem", required_argument, NULL, OPT_MEM},   {"net", required_argument, NULL, OPT_NET},
-      {"ip", required_argument, NULL, OPT_IP},     {"gw", required_argument, NULL, OPT_GW},
-      {"stats", no_argument, NULL, OPT_STATS},     {"help", no_argument, NULL, OPT_HELP},
-      {"version", no_argument, NULL, OPT_VERSION}, {NULL, 0, NULL, 0},
+      {"mem", required_argument, NULL, OPT_MEM},
+      {"net", required_argument, NULL, OPT_NET},
+      {"ip", required_argument, NULL, OPT_IP},
+      {"gw", required_argument, NULL, OPT_GW},
+      {"disk", required_argument, NULL, OPT_DISK},
+      {"stats", no_argument, NULL, OPT_STATS},
+      {"help", no_argument, NULL, OPT_HELP},
+      {"version", no_argument, NULL, OPT_VERSION},
+      {NULL, 0, NULL, 0},
   };
   memset(opts, 0, sizeof(*opts));
   opts->action = OPTIONS_RUN;

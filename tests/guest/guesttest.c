@@ -2,6 +2,7 @@
 #define _POSIX_C_SOURCE 200809L
 #define _DEFAULT_SOURCE /* usleep */
 #include <assert.h>
+#include <guest/blkdev.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -186,6 +187,42 @@ __attribute__((constructor)) static void set_ctor_value(void) {
   ctor_value = 42;
 }
 
+/* The raw block device: blk-info, blk-write SECTOR TEXT, blk-read SECTOR, blk-bad. */
+static int cmd_blk(const char *what, int argc, char **argv) {
+  static char sector[1024] __attribute__((aligned(512)));
+  const struct blkdev_info *info = blkdev_info();
+  if (info == NULL) {
+    printf("no disk\n");
+    return 1;
+  }
+  if (strcmp(what, "info") == 0) {
+    printf("sectors=%llu sector_size=%u ro=%d\n", (unsigned long long)info->sectors,
+           info->sector_size, info->readonly);
+    return 0;
+  }
+  if (strcmp(what, "write") == 0 && argc == 2) {
+    memset(sector, 0, sizeof(sector));
+    snprintf(sector, 512, "%s\n", argv[1]);
+    printf("write ret=%d\n", blkdev_write(strtoull(argv[0], NULL, 0), sector, 512));
+    printf("flush ret=%d\n", blkdev_flush());
+    return 0;
+  }
+  if (strcmp(what, "read") == 0 && argc == 1) {
+    int ret = blkdev_read(strtoull(argv[0], NULL, 0), sector, 512);
+    printf("read ret=%d data=%.*s", ret, (int)strcspn(sector, "\n") + 1, sector);
+    return 0;
+  }
+  if (strcmp(what, "bad") == 0) {
+    printf("past end ret=%d\n", blkdev_read(info->sectors, sector, 512));
+    printf("straddling end ret=%d\n", blkdev_read(info->sectors - 1, sector, 1024));
+    printf("partial sector ret=%d\n", blkdev_read(0, sector, 100));
+    printf("good after bad ret=%d\n", blkdev_read(0, sector, 512));
+    return 0;
+  }
+  printf("blk-%s: bad arguments\n", what);
+  return 2;
+}
+
 static int cmd_ctor(void) {
   printf("ctor=%d\n", ctor_value);
   return ctor_value == 42 ? 0 : 1;
@@ -261,6 +298,8 @@ int main(int argc, char **argv) {
     return cmd_ctor();
   if (strcmp(cmd, "stdin") == 0)
     return cmd_stdin();
+  if (strncmp(cmd, "blk-", 4) == 0)
+    return cmd_blk(cmd + 4, argc - 2, argv + 2);
   usage();
   return 2;
 }

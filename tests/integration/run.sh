@@ -110,6 +110,32 @@ run $UNIKVM $GT badport
 expect_status "unknown port: exit 124" 124
 expect_one_line_error "unknown port is reported" 'unknown I/O port 0x514'
 
+# ---- the raw block device ---------------------------------------------------------
+DISK=$TMP/disk.img
+dd if=/dev/zero of="$DISK" bs=1M count=1 status=none
+run $UNIKVM --disk "$DISK" $GT blk-info
+expect_stdout_has "disk geometry reaches the guest" '^sectors=2048 sector_size=512 ro=0$'
+run $UNIKVM --disk "$DISK" $GT blk-write 5 "hello disk"
+expect_stdout_has "guest disk write succeeds" '^write ret=0$'
+expect_stdout_has "guest disk flush succeeds" '^flush ret=0$'
+sector5=$(dd if="$DISK" bs=512 skip=5 count=1 status=none | head -n 1 | tr -d '\0')
+check "the write is in the image at sector 5" "sector 5 starts with '$sector5'" test "$sector5" = "hello disk"
+run $UNIKVM --disk "$DISK,ro" $GT blk-read 5
+expect_stdout_has "a ro disk reads back what was written" '^read ret=0 data=hello disk$'
+run $UNIKVM --disk "$DISK,ro" $GT blk-write 6 nope
+expect_stdout_has "a ro disk refuses writes with EROFS" '^write ret=-30$'
+run $UNIKVM --disk "$DISK" $GT blk-bad
+expect_stdout_has "a read past the end gets EINVAL" '^past end ret=-22$'
+expect_stdout_has "a read straddling the end gets EINVAL" '^straddling end ret=-22$'
+expect_stdout_has "a partial-sector read gets EINVAL" '^partial sector ret=-22$'
+expect_stdout_has "a good request after bad ones works" '^good after bad ret=0$'
+run $UNIKVM --disk "$TMP/missing.img" $GT blk-info
+expect_status "a missing --disk file: exit 122" 122
+expect_one_line_error "a missing --disk file is reported" '^unikvm: --disk: .*missing.img: No such file'
+run $UNIKVM --disk "$DISK,bogus" $GT blk-info
+expect_status "a bad --disk option: exit 120" 120
+expect_one_line_error "a bad --disk option is reported" "unknown option 'bogus'"
+
 # ---- bad options and bad images ----------------------------------------------
 run $UNIKVM --mem 4M $HELLO
 expect_status "--mem 4M is refused" 120

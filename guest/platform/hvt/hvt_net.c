@@ -1,11 +1,11 @@
 /* hvt_net.c: the NIC on hvt: frames move in batches through the NET_IO hypercall. */
 #include <guest/netdev.h>
 #include <guest/panic.h>
-#include <guest/platform.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "hvt_hypercall.h"
+#include "hvt_platform.h"
 
 /*
  * Frames are copied into fixed buffers: tx ones wait in a queue until the
@@ -51,7 +51,7 @@ static bool net_ready(void) {
   return true;
 }
 
-void platform_init(const struct unikvm_boot_info *bi) {
+void hvt_net_init(const struct unikvm_boot_info *bi) {
   present = bi->net_mtu != 0;
   memcpy(info.mac, bi->net_mac, sizeof(info.mac));
   info.mtu = bi->net_mtu;

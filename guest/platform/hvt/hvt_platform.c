@@ -1,0 +1,9 @@
+/* hvt_platform.c: platform_init on hvt: the devices the host described in the boot info. */
+#include <guest/platform.h>
+
+#include "hvt_platform.h"
+
+void platform_init(const struct unikvm_boot_info *bi) {
+  hvt_net_init(bi);
+  hvt_blk_init(bi);
+}
