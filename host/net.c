@@ -36,15 +36,20 @@ static uint32_t count_valid(const struct iovec *iov, uint32_t count, uint32_t fr
   return count;
 }
 
+/* sendmmsg/recvmmsg headers that carry iov[i] as message i. */
+static void one_frame_per_message(struct mmsghdr *msgs, struct iovec *iov, uint32_t count) {
+  memset(msgs, 0, count * sizeof(msgs[0]));
+  for (uint32_t i = 0; i < count; i++) {
+    msgs[i].msg_hdr.msg_iov = &iov[i];
+    msgs[i].msg_hdr.msg_iovlen = 1;
+  }
+}
+
 static uint32_t send_frames(struct net_device *net, struct iovec *iov, uint32_t count) {
   uint32_t sent = 0;
   if (net->message_socket) {
     struct mmsghdr msgs[UNIKVM_NET_BATCH_MAX];
-    memset(msgs, 0, count * sizeof(msgs[0]));
-    for (uint32_t i = 0; i < count; i++) {
-      msgs[i].msg_hdr.msg_iov = &iov[i];
-      msgs[i].msg_hdr.msg_iovlen = 1;
-    }
+    one_frame_per_message(msgs, iov, count);
     int n = sendmmsg(net->fd, msgs, count, MSG_DONTWAIT);
     sent = n > 0 ? (uint32_t)n : 0;
   } else {
@@ -65,11 +70,7 @@ static uint32_t receive_frames(struct net_device *net, struct unikvm_net_frame *
     return 0;
   if (net->message_socket) {
     struct mmsghdr msgs[UNIKVM_NET_BATCH_MAX];
-    memset(msgs, 0, count * sizeof(msgs[0]));
-    for (uint32_t i = 0; i < count; i++) {
-      msgs[i].msg_hdr.msg_iov = &iov[i];
-      msgs[i].msg_hdr.msg_iovlen = 1;
-    }
+    one_frame_per_message(msgs, iov, count);
     int n = recvmmsg(net->fd, msgs, count, MSG_DONTWAIT, NULL);
     for (int i = 0; i < n; i++)
       frames[i].len = msgs[i].msg_len;

@@ -13,6 +13,7 @@
 
 #include "blk.h"
 #include "exit_status.h"
+#include "fake_vm.h"
 #include "hypercall.h"
 #include "unikvm/abi.h"
 
@@ -22,10 +23,9 @@
 #define BUF_GPA 0x300000u
 #define SECTORS 64u
 
-static struct vm vm;
+static struct fake_vm fake;
 static struct blk_device blk;
 static char path[64];
-static FILE *errs;
 
 static int open_disk(const char *opts) {
   char spec[128], err[256];
@@ -35,12 +35,8 @@ static int open_disk(const char *opts) {
 
 static int setup(void **state) {
   (void)state;
-  memset(&vm, 0, sizeof(vm));
-  vm.mem.base = calloc(1, RAM);
-  vm.mem.size = RAM;
-  vm.mem.fd = -1;
-  errs = tmpfile();
-  vm.console_out_fd = vm.console_err_fd = fileno(errs);
+  if (fake_vm_init(&fake, RAM) < 0)
+    return -1;
   snprintf(path, sizeof(path), "/tmp/unikvm-test-blk-XXXXXX");
   int fd = mkstemp(path);
   if (fd < 0 || ftruncate(fd, SECTORS * 512 + 100) < 0) /* a partial last sector is ignored */
@@ -48,7 +44,7 @@ static int setup(void **state) {
   close(fd);
   if (open_disk("") < 0)
     return -1;
-  vm.blk = &blk;
+  fake.vm.blk = &blk;
   return 0;
 }
 
@@ -56,13 +52,12 @@ static int teardown(void **state) {
   (void)state;
   close(blk.fd);
   unlink(path);
-  fclose(errs);
-  free(vm.mem.base);
+  fake_vm_free(&fake);
   return 0;
 }
 
 static void *at(uint64_t gpa) {
-  return vm.mem.base + gpa;
+  return fake_vm_at(&fake, gpa);
 }
 
 static struct unikvm_blk_req *req(unsigned i) {
@@ -72,14 +67,11 @@ static struct unikvm_blk_req *req(unsigned i) {
 static int run(uint32_t count) {
   struct unikvm_hc_blk_io *arg = at(ARG_GPA);
   *arg = (struct unikvm_hc_blk_io){.reqs = REQ_GPA, .count = count};
-  return hypercall_dispatch(&vm, UNIKVM_HC_BASE + UNIKVM_HC_BLK_IO, 4, ARG_GPA);
+  return hypercall_dispatch(&fake.vm, UNIKVM_HC_BASE + UNIKVM_HC_BLK_IO, 4, ARG_GPA);
 }
 
 static const char *errors(void) {
-  static char buf[512];
-  ssize_t n = pread(fileno(errs), buf, sizeof(buf) - 1, 0);
-  buf[n > 0 ? n : 0] = 0;
-  return buf;
+  return fake_vm_text(fake.err);
 }
 
 static void test_geometry(void **state) {
@@ -125,7 +117,7 @@ static void test_bad_requests_get_errors(void **state) {
   for (unsigned i = 0; i < 6; i++)
     assert_int_equal(req(i)->ret, -UNIKVM_EINVAL);
   assert_int_equal(req(6)->ret, 0); /* a good request after bad ones still runs */
-  assert_false(vm.stopped);
+  assert_false(fake.vm.stopped);
 }
 
 static void test_readonly_refuses_writes(void **state) {
@@ -144,7 +136,7 @@ static void test_buffer_outside_ram_stops_vm(void **state) {
   (void)state;
   *req(0) = (struct unikvm_blk_req){.sector = 0, .data = RAM - 256, .len = 512, .op = 0};
   assert_int_equal(run(1), -1);
-  assert_int_equal(vm.exit_status, EXIT_GUEST_ABI);
+  assert_int_equal(fake.vm.exit_status, EXIT_GUEST_ABI);
   assert_non_null(strstr(errors(), "blk_io: address 0x7fff00+512 outside guest RAM"));
 }
 
@@ -158,13 +150,13 @@ static void test_request_array_outside_ram_stops_vm(void **state) {
   (void)state;
   struct unikvm_hc_blk_io *arg = at(ARG_GPA);
   *arg = (struct unikvm_hc_blk_io){.reqs = RAM - 8, .count = 1};
-  assert_int_equal(hypercall_dispatch(&vm, UNIKVM_HC_BASE + UNIKVM_HC_BLK_IO, 4, ARG_GPA), -1);
-  assert_int_equal(vm.exit_status, EXIT_GUEST_ABI);
+  assert_int_equal(hypercall_dispatch(&fake.vm, UNIKVM_HC_BASE + UNIKVM_HC_BLK_IO, 4, ARG_GPA), -1);
+  assert_int_equal(fake.vm.exit_status, EXIT_GUEST_ABI);
 }
 
 static void test_no_disk(void **state) {
   (void)state;
-  vm.blk = NULL;
+  fake.vm.blk = NULL;
   assert_int_equal(run(0), -1);
   assert_non_null(strstr(errors(), "no block device"));
 }

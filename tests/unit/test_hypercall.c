@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "exit_status.h"
+#include "fake_vm.h"
 #include "hypercall.h"
 #include "unikvm/abi.h"
 
@@ -18,49 +19,31 @@
 #define ARG_GPA  0x200000u
 #define DATA_GPA 0x300000u
 
-static struct vm vm;
-static FILE *out, *errs;
+static struct fake_vm fake;
 
 static int setup(void **state) {
   (void)state;
-  memset(&vm, 0, sizeof(vm));
-  vm.mem.base = calloc(1, RAM);
-  vm.mem.size = RAM;
-  vm.mem.fd = -1;
-  out = tmpfile();
-  errs = tmpfile();
-  vm.console_out_fd = fileno(out);
-  vm.console_err_fd = fileno(errs);
-  return 0;
+  return fake_vm_init(&fake, RAM);
 }
 
 static int teardown(void **state) {
   (void)state;
-  free(vm.mem.base);
-  fclose(out);
-  fclose(errs);
+  fake_vm_free(&fake);
   return 0;
 }
 
-static const char *contents(FILE *f) {
-  static char buf[1024];
-  size_t n = (size_t)pread(fileno(f), buf, sizeof(buf) - 1, 0);
-  buf[n < sizeof(buf) ? n : 0] = 0;
-  return buf;
-}
-
 static void *at(uint64_t gpa) {
-  return vm.mem.base + gpa;
+  return fake_vm_at(&fake, gpa);
 }
 
 static int call(unsigned nr, uint32_t arg_gpa) {
-  return hypercall_dispatch(&vm, (uint16_t)(UNIKVM_HC_BASE + nr), 4, arg_gpa);
+  return hypercall_dispatch(&fake.vm, (uint16_t)(UNIKVM_HC_BASE + nr), 4, arg_gpa);
 }
 
 static void expect_stopped(int status, const char *why) {
-  assert_true(vm.stopped);
-  assert_int_equal(vm.exit_status, status);
-  const char *msg = contents(errs);
+  assert_true(fake.vm.stopped);
+  assert_int_equal(fake.vm.exit_status, status);
+  const char *msg = fake_vm_text(fake.err);
   if (!strstr(msg, why))
     fail_msg("stderr \"%s\" does not mention \"%s\"", msg, why);
   assert_non_null(strstr(msg, "unikvm: "));
@@ -77,10 +60,10 @@ static void test_console_write_stdout(void **state) {
   memcpy(at(DATA_GPA), "hello\n", 6);
   struct unikvm_hc_console_write *arg = console_arg(DATA_GPA, 6, UNIKVM_CONSOLE_STDOUT);
   assert_int_equal(call(UNIKVM_HC_CONSOLE_WRITE, ARG_GPA), 0);
-  assert_false(vm.stopped);
+  assert_false(fake.vm.stopped);
   assert_int_equal(arg->ret, 6);
-  assert_string_equal(contents(out), "hello\n");
-  assert_int_equal(vm.stats.hypercalls[UNIKVM_HC_CONSOLE_WRITE], 1);
+  assert_string_equal(fake_vm_text(fake.out), "hello\n");
+  assert_int_equal(fake.vm.stats.hypercalls[UNIKVM_HC_CONSOLE_WRITE], 1);
 }
 
 static void test_console_write_stderr(void **state) {
@@ -88,15 +71,15 @@ static void test_console_write_stderr(void **state) {
   memcpy(at(DATA_GPA), "oops", 4);
   console_arg(DATA_GPA, 4, UNIKVM_CONSOLE_STDERR);
   assert_int_equal(call(UNIKVM_HC_CONSOLE_WRITE, ARG_GPA), 0);
-  assert_string_equal(contents(errs), "oops");
-  assert_string_equal(contents(out), "");
+  assert_string_equal(fake_vm_text(fake.err), "oops");
+  assert_string_equal(fake_vm_text(fake.out), "");
 }
 
 static void test_console_write_data_at_ram_end(void **state) {
   (void)state;
   console_arg(RAM - 4, 4, UNIKVM_CONSOLE_STDOUT);
   assert_int_equal(call(UNIKVM_HC_CONSOLE_WRITE, ARG_GPA), 0);
-  assert_false(vm.stopped);
+  assert_false(fake.vm.stopped);
 }
 
 static void test_console_write_data_past_ram(void **state) {
@@ -104,7 +87,7 @@ static void test_console_write_data_past_ram(void **state) {
   console_arg(RAM - 4, 5, UNIKVM_CONSOLE_STDOUT);
   assert_int_equal(call(UNIKVM_HC_CONSOLE_WRITE, ARG_GPA), -1);
   expect_stopped(EXIT_GUEST_ABI, "console_write: address 0x7ffffc+5 outside guest RAM");
-  assert_string_equal(contents(out), "");
+  assert_string_equal(fake_vm_text(fake.out), "");
 }
 
 static void test_console_write_length_wraps(void **state) {
@@ -150,13 +133,13 @@ static void test_unknown_hypercall(void **state) {
 
 static void test_port_below_base(void **state) {
   (void)state;
-  assert_int_equal(hypercall_dispatch(&vm, 0x3f8, 1, 'x'), -1);
+  assert_int_equal(hypercall_dispatch(&fake.vm, 0x3f8, 1, 'x'), -1);
   expect_stopped(EXIT_GUEST_ABI, "unknown I/O port 0x3f8");
 }
 
 static void test_wrong_access_size(void **state) {
   (void)state;
-  assert_int_equal(hypercall_dispatch(&vm, UNIKVM_HC_BASE, 1, 0), -1);
+  assert_int_equal(hypercall_dispatch(&fake.vm, UNIKVM_HC_BASE, 1, 0), -1);
   expect_stopped(EXIT_GUEST_ABI, "1-byte out");
 }
 
@@ -164,9 +147,9 @@ static void test_exit_status(void **state) {
   (void)state;
   *(struct unikvm_hc_exit *)at(ARG_GPA) = (struct unikvm_hc_exit){.status = 0x1ff};
   assert_int_equal(call(UNIKVM_HC_EXIT, ARG_GPA), -1);
-  assert_true(vm.stopped);
-  assert_int_equal(vm.exit_status, 0xff);
-  assert_string_equal(contents(errs), "");
+  assert_true(fake.vm.stopped);
+  assert_int_equal(fake.vm.exit_status, 0xff);
+  assert_string_equal(fake_vm_text(fake.err), "");
 }
 
 static void test_abort_message(void **state) {
@@ -189,7 +172,7 @@ static void test_abort_huge_message_is_truncated(void **state) {
   memset(at(DATA_GPA), 'x', 8192);
   *(struct unikvm_hc_abort *)at(ARG_GPA) = (struct unikvm_hc_abort){.msg = DATA_GPA, .len = 8192};
   assert_int_equal(call(UNIKVM_HC_ABORT, ARG_GPA), -1);
-  assert_int_equal(vm.exit_status, EXIT_GUEST_ABORT);
+  assert_int_equal(fake.vm.exit_status, EXIT_GUEST_ABORT);
 }
 
 static void test_walltime(void **state) {

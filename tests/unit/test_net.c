@@ -13,6 +13,7 @@
 #include <cmocka.h>
 
 #include "exit_status.h"
+#include "fake_vm.h"
 #include "hypercall.h"
 #include "net.h"
 #include "unikvm/abi.h"
@@ -24,26 +25,21 @@
 #define BUF_GPA 0x300000u
 #define MTU     1500u
 
-static struct vm vm;
+static struct fake_vm fake;
 static struct net_device net;
 static int peer; /* the backend's far end: what a tap or the slirp helper would see */
-static FILE *errs;
 
 /* Runs every case twice: as a message socket (batched) and as a tap-like fd (one frame per call).
  */
 static int setup_with(bool message_socket) {
-  memset(&vm, 0, sizeof(vm));
-  vm.mem.base = calloc(1, RAM);
-  vm.mem.size = RAM;
-  vm.mem.fd = -1;
-  errs = tmpfile();
-  vm.console_out_fd = vm.console_err_fd = fileno(errs);
+  if (fake_vm_init(&fake, RAM) < 0)
+    return -1;
   int sv[2];
   if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK, 0, sv) < 0)
     return -1;
   net = (struct net_device){.fd = sv[0], .message_socket = message_socket, .mtu = MTU};
   peer = sv[1];
-  vm.net = &net;
+  fake.vm.net = &net;
   return 0;
 }
 
@@ -61,13 +57,12 @@ static int teardown(void **state) {
   (void)state;
   close(net.fd);
   close(peer);
-  fclose(errs);
-  free(vm.mem.base);
+  fake_vm_free(&fake);
   return 0;
 }
 
 static void *at(uint64_t gpa) {
-  return vm.mem.base + gpa;
+  return fake_vm_at(&fake, gpa);
 }
 
 static struct unikvm_net_frame *tx_frames = NULL, *rx_frames = NULL;
@@ -99,14 +94,11 @@ static struct unikvm_hc_net_io *io(uint32_t tx, uint32_t rx, uint64_t timeout_ns
 }
 
 static int call(void) {
-  return hypercall_dispatch(&vm, UNIKVM_HC_BASE + UNIKVM_HC_NET_IO, 4, ARG_GPA);
+  return hypercall_dispatch(&fake.vm, UNIKVM_HC_BASE + UNIKVM_HC_NET_IO, 4, ARG_GPA);
 }
 
 static const char *errors(void) {
-  static char buf[512];
-  ssize_t n = pread(fileno(errs), buf, sizeof(buf) - 1, 0);
-  buf[n > 0 ? n : 0] = 0;
-  return buf;
+  return fake_vm_text(fake.err);
 }
 
 static void test_tx_batch_reaches_backend(void **state) {
@@ -157,7 +149,7 @@ static void test_rx_waits_until_timeout(void **state) {
   struct unikvm_hc_net_io *arg = io(0, 1, 1000000);
   assert_int_equal(call(), 0);
   assert_int_equal(arg->rx_done, 0);
-  assert_false(vm.stopped);
+  assert_false(fake.vm.stopped);
 }
 
 static void test_oversized_tx_frame_is_einval(void **state) {
@@ -169,7 +161,7 @@ static void test_oversized_tx_frame_is_einval(void **state) {
   assert_int_equal(arg->ret, -UNIKVM_EINVAL);
   assert_int_equal(arg->tx_done, 1); /* the frame before it still went out */
   assert_int_equal(net.tx_frames, 1);
-  assert_false(vm.stopped);
+  assert_false(fake.vm.stopped);
 }
 
 static void test_runt_tx_frame_is_einval(void **state) {
@@ -198,7 +190,7 @@ static void test_batch_too_large_stops_vm(void **state) {
   (void)state;
   io(UNIKVM_NET_BATCH_MAX + 1, 0, 0);
   assert_int_equal(call(), -1);
-  assert_int_equal(vm.exit_status, EXIT_GUEST_ABI);
+  assert_int_equal(fake.vm.exit_status, EXIT_GUEST_ABI);
   assert_non_null(strstr(errors(), "net_io: batch of 257/0 frames"));
 }
 
@@ -208,7 +200,7 @@ static void test_frame_outside_ram_stops_vm(void **state) {
   tx_frames[0].data = RAM - 10;
   io(1, 0, 0);
   assert_int_equal(call(), -1);
-  assert_int_equal(vm.exit_status, EXIT_GUEST_ABI);
+  assert_int_equal(fake.vm.exit_status, EXIT_GUEST_ABI);
   assert_non_null(strstr(errors(), "net_io: address 0x7ffff6+60 outside guest RAM"));
   uint8_t buf[64];
   assert_int_equal(recv(peer, buf, sizeof(buf), MSG_DONTWAIT), -1); /* nothing was sent */
@@ -219,12 +211,12 @@ static void test_frame_array_wraps_stops_vm(void **state) {
   struct unikvm_hc_net_io *arg = io(0, 4, 0);
   arg->rx = UINT64_MAX - 16;
   assert_int_equal(call(), -1);
-  assert_int_equal(vm.exit_status, EXIT_GUEST_ABI);
+  assert_int_equal(fake.vm.exit_status, EXIT_GUEST_ABI);
 }
 
 static void test_no_network_device(void **state) {
   (void)state;
-  vm.net = NULL;
+  fake.vm.net = NULL;
   io(0, 0, 0);
   assert_int_equal(call(), -1);
   assert_non_null(strstr(errors(), "no network device"));
@@ -235,7 +227,7 @@ static void test_poll_wakes_on_frame(void **state) {
   assert_int_equal(send(peer, "x", 1, 0), 1);
   struct unikvm_hc_poll *arg = at(ARG_GPA);
   *arg = (struct unikvm_hc_poll){.timeout_ns = UINT64_MAX};
-  assert_int_equal(hypercall_dispatch(&vm, UNIKVM_HC_BASE + UNIKVM_HC_POLL, 4, ARG_GPA), 0);
+  assert_int_equal(hypercall_dispatch(&fake.vm, UNIKVM_HC_BASE + UNIKVM_HC_POLL, 4, ARG_GPA), 0);
   assert_int_equal(arg->ready, UNIKVM_READY_NET_RX);
 }
 
