@@ -93,13 +93,12 @@ check-kvm:
 
 integration-test: check-kvm $(BUILD)/unikvm $(BUILD)/unikvm-slirp $(BUILD)/hello.elf \
 		$(BUILD)/tests/guesttest.elf \
-		$(BUILD)/linpack.elf $(BUILD)/memsweep.elf \
+		$(BUILD)/forksum.elf $(BUILD)/linpack.elf $(BUILD)/memsweep.elf \
 		$(BUILD)/native/forksum $(BUILD)/native/linpack $(BUILD)/native/memsweep \
 		$(BUILD)/tests/threadtest.elf
 	tests/integration/run.sh
 	python3 tests/integration/slirp_helper_test.py
 	tests/integration/threads.sh
-	@$(FORKSUM_ELF_MAYBE)
 	tests/integration/apps.sh
 
 test: format-check unit-test integration-test
@@ -109,22 +108,16 @@ $(BUILD)/bench/spawn_time: bench/boot/spawn_time.c
 	@mkdir -p $(@D)
 	$(HOST_CC) $(NATIVE_CFLAGS) -o $@ $<
 
-# forksum.elf links only once the guest has pipe, dup2 and waitpid (the threads work); until then
-# it is built best-effort and tests/integration/apps.sh and bench/cpu skip it, saying why.
-FORKSUM_ELF_MAYBE = $(MAKE) --no-print-directory $(BUILD)/forksum.elf >/dev/null 2>&1 || \
-	echo "note: $(BUILD)/forksum.elf does not link yet (guest lacks pipe/dup2/waitpid?)"
 BENCH_DEPS := $(BUILD)/unikvm $(BUILD)/hello.elf $(BUILD)/native/hello $(BUILD)/bench/spawn_time \
-	$(BUILD)/linpack.elf $(BUILD)/memsweep.elf \
+	$(BUILD)/forksum.elf $(BUILD)/linpack.elf $(BUILD)/memsweep.elf \
 	$(BUILD)/native/forksum $(BUILD)/native/linpack $(BUILD)/native/memsweep
 
 .PHONY: bench bench-quick
 bench: $(BENCH_DEPS)
-	@$(FORKSUM_ELF_MAYBE)
 	bench/boot/run.sh
 	bench/cpu/run.sh
 # One short repetition of each: minutes, not tens of minutes.
 bench-quick: $(BENCH_DEPS)
-	@$(FORKSUM_ELF_MAYBE)
 	RUNS=5 bench/boot/run.sh
 	QUICK=1 bench/cpu/run.sh
 
