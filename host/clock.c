@@ -16,6 +16,14 @@ int hc_walltime(struct vm *vm, uint64_t arg_gpa) {
   return 0;
 }
 
+int hc_cputime(struct vm *vm, uint64_t arg_gpa) {
+  HC_ARG(vm, arg_gpa, struct unikvm_hc_cputime, arg);
+  struct timespec ts;
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
+  arg->ns = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+  return 0;
+}
+
 /* deadline = now + timeout_ns on CLOCK_MONOTONIC. */
 static struct timespec deadline_after(uint64_t timeout_ns) {
   struct timespec t;

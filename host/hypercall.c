@@ -14,6 +14,7 @@ static const hypercall_fn handlers[UNIKVM_HC_COUNT] = {
     [UNIKVM_HC_POLL] = hc_poll,
     [UNIKVM_HC_NET_IO] = hc_net_io,
     [UNIKVM_HC_BLK_IO] = hc_blk_io,
+    [UNIKVM_HC_CPUTIME] = hc_cputime,
 };
 
 int hc_bad_address(struct vm *vm, const char *handler, uint64_t gpa, uint64_t len) {

@@ -23,6 +23,7 @@ int hc_walltime(struct vm *vm, uint64_t arg_gpa);
 int hc_poll(struct vm *vm, uint64_t arg_gpa);
 int hc_net_io(struct vm *vm, uint64_t arg_gpa);
 int hc_blk_io(struct vm *vm, uint64_t arg_gpa);
+int hc_cputime(struct vm *vm, uint64_t arg_gpa);
 
 /*
  * The one way a handler reaches its argument struct: a checked host

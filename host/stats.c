@@ -20,6 +20,7 @@ static const char *const hc_names[UNIKVM_HC_COUNT] = {
     [UNIKVM_HC_POLL] = "poll",
     [UNIKVM_HC_NET_IO] = "net_io",
     [UNIKVM_HC_BLK_IO] = "blk_io",
+    [UNIKVM_HC_CPUTIME] = "cputime",
 };
 
 const char *hypercall_name(unsigned nr) {

@@ -1,6 +1,7 @@
-/* times.c: times(2), which clock(3) reads: CLOCKS_PER_SEC ticks of the monotonic clock. */
+/* times.c: times(2), which clock(3) reads: CLOCKS_PER_SEC ticks of the VM's CPU time. */
 #include "port.h"
 #include <guest/clock.h>
+#include <guest/platform.h>
 #include <time.h>
 
 /*
@@ -12,8 +13,9 @@ _Static_assert(GUEST_NS_PER_SEC % CLOCKS_PER_SEC == 0, "CLOCKS_PER_SEC must divi
 #define TIMES_NS_PER_TICK (GUEST_NS_PER_SEC / CLOCKS_PER_SEC)
 
 clock_t _times(struct tms *buf) {
-  /* One vCPU, one process: all time since boot is the process's user time. */
-  clock_t ticks = (clock_t)(guest_clock_monotonic_ns() / TIMES_NS_PER_TICK);
+  /* The host's CPU time for the VM, as clock() natively counts the process's
+   * CPU time: elapsed time would also count what other host processes ran. */
+  clock_t ticks = (clock_t)(platform_cputime_ns() / TIMES_NS_PER_TICK);
   if (buf != NULL) {
     buf->tms_utime = ticks;
     buf->tms_stime = 0;

@@ -86,6 +86,7 @@ enum unikvm_hypercall {
   UNIKVM_HC_POLL = 4,
   UNIKVM_HC_NET_IO = 5,
   UNIKVM_HC_BLK_IO = 6,
+  UNIKVM_HC_CPUTIME = 7,
   UNIKVM_HC_COUNT /* number of defined hypercalls */
 };
 
@@ -122,6 +123,15 @@ struct unikvm_hc_abort {
 
 struct unikvm_hc_walltime {
   uint64_t ns; /* out: CLOCK_REALTIME in ns since the epoch */
+};
+
+/*
+ * CPU time the VM has used so far (its vCPU, in the guest and in the host
+ * serving it): what clock() measures for a native process. Wall time
+ * would also count time the host gave to other processes.
+ */
+struct unikvm_hc_cputime {
+  uint64_t ns; /* out */
 };
 
 /*

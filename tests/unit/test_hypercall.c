@@ -182,6 +182,18 @@ static void test_walltime(void **state) {
   assert_true(arg->ns > 1700000000ull * 1000000000ull);
 }
 
+static void test_cputime_advances_with_work(void **state) {
+  (void)state;
+  struct unikvm_hc_cputime *arg = at(ARG_GPA);
+  assert_int_equal(call(UNIKVM_HC_CPUTIME, ARG_GPA), 0);
+  uint64_t first = arg->ns;
+  volatile uint64_t spin = 0;
+  for (unsigned i = 0; i < 20000000; i++)
+    spin += i;
+  assert_int_equal(call(UNIKVM_HC_CPUTIME, ARG_GPA), 0);
+  assert_true(arg->ns > first);
+}
+
 static void test_poll_timeout(void **state) {
   (void)state;
   struct unikvm_hc_poll *arg = at(ARG_GPA);
@@ -218,6 +230,7 @@ int main(void) {
       T(test_abort_bad_message),
       T(test_abort_huge_message_is_truncated),
       T(test_walltime),
+      T(test_cputime_advances_with_work),
       T(test_poll_timeout),
       T(test_poll_forever_without_devices),
   };

@@ -23,6 +23,9 @@ uint64_t platform_poll(uint64_t timeout_ns);
 /* True when a device (the NIC) can end a poll, so that waiting with no deadline is no deadlock. */
 bool platform_has_events(void);
 
+/* CPU time the VM has used, in ns (what clock() reports natively); costs a VM exit. */
+uint64_t platform_cputime_ns(void);
+
 /* Asks the host for CLOCK_REALTIME (ns since the epoch); costs a VM exit. */
 uint64_t platform_walltime_ns(void);
 

@@ -9,6 +9,12 @@ uint64_t platform_walltime_ns(void) {
   return arg.ns;
 }
 
+uint64_t platform_cputime_ns(void) {
+  struct unikvm_hc_cputime arg = {0};
+  hvt_hypercall(UNIKVM_HC_CPUTIME, &arg);
+  return arg.ns;
+}
+
 uint64_t platform_poll(uint64_t timeout_ns) {
   /* With a NIC, the wait also sends queued frames and fetches new ones. */
   if (netdev_info() != NULL)
