@@ -95,11 +95,13 @@ integration-test: check-kvm $(BUILD)/unikvm $(BUILD)/unikvm-slirp $(BUILD)/hello
 		$(BUILD)/tests/guesttest.elf \
 		$(BUILD)/forksum.elf $(BUILD)/linpack.elf $(BUILD)/memsweep.elf \
 		$(BUILD)/native/forksum $(BUILD)/native/linpack $(BUILD)/native/memsweep \
-		$(BUILD)/tests/threadtest.elf
+		$(BUILD)/tests/threadtest.elf $(BUILD)/tests/nettest.elf $(BUILD)/tests/fstest.elf
 	tests/integration/run.sh
 	python3 tests/integration/slirp_helper_test.py
 	tests/integration/threads.sh
 	tests/integration/apps.sh
+	tests/integration/net.sh
+	tests/integration/fs.sh
 
 test: format-check unit-test integration-test
 

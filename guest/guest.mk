@@ -10,7 +10,9 @@
 #   build/guest/hvt_note.o      the manifest note (nothing references it, so
 #                               it is linked as an object, not from the archive)
 #   build/<app>.elf             one per apps/<app>/, from all its *.c
-#   build/tests/<t>.elf         tests/guest/<t>.c (guesttest, threadtest)
+#   build/tests/<t>.elf         tests/guest/<t>.c (guesttest, threadtest, nettest)
+#   build/guest/libnet.a        lwIP and its port (net/net.mk)
+#   build/fs/libfs.a, libext2fs.a  the file system (fs/fs.mk)
 #   guest, guest-images         phony: the library pieces / every image
 # $(call guest_link,OBJS) is the recipe line that links $@ from app objects.
 
@@ -24,11 +26,18 @@ GUEST_BUILD := build/guest
 # fit this system (pthread.h: newlib's types are ids into an RTEMS table);
 # -I is searched before newlib's -isystem directory.
 GUEST_PORT_INCLUDE := -Ilibc-port/include
-GUEST_OWN_CFLAGS := -std=c11 -Wall -Wextra -Werror -Iinclude -Iguest/include $(GUEST_PORT_INCLUDE)
+GUEST_OWN_CFLAGS := -std=c11 -Wall -Wextra -Werror -Iinclude -Iguest/include $(GUEST_PORT_INCLUDE) \
+	-Inet/include
 # Apps are plain POSIX C built with the compiler's default dialect, exactly
 # as their native baseline is, so they see the same feature macros.
 GUEST_APP_CFLAGS := -Wall -Wextra -Werror $(GUEST_PORT_INCLUDE)
 GUEST_DEP_CFLAGS = -MMD -MP
+
+# The network stack (lwIP and its port): build/guest/libnet.a.
+include net/net.mk
+# The file system (libext2fs and our layer): build/fs/libfs.a, build/fs/libext2fs.a.
+include fs/fs.mk
+GUEST_OWN_CFLAGS += $(FS_INCLUDES)
 
 GUEST_LIB_SRCS := $(wildcard guest/*.c guest/platform/hvt/*.c libc-port/*.c)
 GUEST_LIB_ASMS := $(wildcard guest/*.S)
@@ -77,11 +86,12 @@ $(GUEST_LIB): $(GUEST_LIB_OBJS)
 # keeps segments page-granular; --gc-sections drops unused newlib code.
 GUEST_LDFLAGS := -nostdlib -static -no-pie -Wl,-T,$(GUEST_LDSCRIPT) -Wl,-z,max-page-size=4096 \
 	-Wl,--build-id=none -Wl,--gc-sections -Wl,-z,noexecstack
-GUEST_LINK_DEPS = $(GUEST_ENTRY_OBJ) $(GUEST_NOTE_OBJ) $(GUEST_LIB) $(GUEST_LDSCRIPT) \
+GUEST_LINK_DEPS = $(GUEST_ENTRY_OBJ) $(GUEST_NOTE_OBJ) $(GUEST_LIB) $(NET_LIB) $(FS_LIBS) \
+	$(GUEST_LDSCRIPT) \
 	$(NEWLIB_LIBC) $(NEWLIB_LIBM)
 # The group lets libunikvm.a and libc.a resolve each other (write <-> memcpy).
 guest_link = $(GUEST_CC) $(GUEST_LDFLAGS) -o $@ $(GUEST_ENTRY_OBJ) $(GUEST_NOTE_OBJ) $(1) \
-	-Wl,--start-group $(GUEST_LIB) $(NEWLIB_LIBC) $(NEWLIB_LIBM) $(GUEST_LIBGCC) -Wl,--end-group
+	-Wl,--start-group $(GUEST_LIB) $(NET_LIB) $(FS_LIBS) $(NEWLIB_LIBC) $(NEWLIB_LIBM) $(GUEST_LIBGCC) -Wl,--end-group
 
 # Apps: build/apps/<app>/*.o from apps/<app>/*.c, linked into build/<app>.elf.
 GUEST_APPS := $(notdir $(patsubst %/,%,$(wildcard apps/*/)))
@@ -100,7 +110,7 @@ endef
 $(foreach app,$(GUEST_APPS),$(eval $(call guest_app_rule,$(app))))
 
 # The guest test programs: one image each, subcommands chosen by argv[1].
-GUEST_TESTS := guesttest threadtest
+GUEST_TESTS := guesttest threadtest nettest fstest
 GUESTTEST_OBJS := $(GUEST_TESTS:%=build/tests/guest/%.o)
 
 # Strict C11 like our own code; each file asks for the POSIX names it uses.
@@ -116,7 +126,7 @@ build/tests/%.elf: build/tests/guest/%.o $(GUEST_LINK_DEPS)
 GUEST_IMAGES := $(GUEST_APPS:%=build/%.elf) $(GUEST_TESTS:%=build/tests/%.elf)
 
 .PHONY: guest guest-images guest-check
-guest: $(GUEST_LIB) $(GUEST_ENTRY_OBJ) $(GUEST_NOTE_OBJ)
+guest: $(GUEST_LIB) $(NET_LIB) $(FS_LIBS) $(GUEST_ENTRY_OBJ) $(GUEST_NOTE_OBJ)
 guest-images: $(GUEST_IMAGES)
 
 # Static checks of every image: layout, manifest, no privileged instructions.

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <guest/console.h>
+#include <poll.h>
 #include <string.h>
 
 static ssize_t console_read(struct port_file *f, void *buf, size_t len) {
@@ -39,12 +40,19 @@ static int console_fstat(struct port_file *f, struct stat *st) {
   return 0;
 }
 
+/* Reading gives end of file at once and writing never waits: nothing ever changes. */
+static unsigned console_poll(struct port_file *f, struct port_poll_entry *e) {
+  (void)e;
+  return (f->flags & O_ACCMODE) == O_RDONLY ? POLLIN : POLLOUT;
+}
+
 static const struct port_file_ops console_ops = {
     .read = console_read,
     .write = console_write,
     .fstat = console_fstat,
     .release = NULL, /* static: dup, fork and close only move the count */
     .isatty = console_isatty,
+    .poll = console_poll,
 };
 
 /* One open file description each, shared by every process that inherits them. */

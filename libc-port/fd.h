@@ -8,6 +8,8 @@
 #include <sys/types.h>
 
 struct port_file;
+struct port_poll_entry;
+struct dirent;
 
 /* What a kind of file does; results are counts or negative errno values. */
 struct port_file_ops {
@@ -17,6 +19,20 @@ struct port_file_ops {
   /* The last reference is gone (NULL: a static file that is never freed). */
   void (*release)(struct port_file *f);
   bool (*isatty)(struct port_file *f); /* NULL: never a terminal */
+  /* Files with a position and a size (NULL: the call fails, ESPIPE or EINVAL). */
+  off_t (*lseek)(struct port_file *f, off_t offset, int whence);
+  ssize_t (*pread)(struct port_file *f, void *buf, size_t len, off_t offset);
+  ssize_t (*pwrite)(struct port_file *f, const void *buf, size_t len, off_t offset);
+  int (*fsync)(struct port_file *f); /* NULL: EINVAL, as for a pipe on Linux */
+  int (*ftruncate)(struct port_file *f, off_t len);
+  /* Directories: the next entry into *ent; 1, 0 at the end, or -errno. */
+  int (*readdir)(struct port_file *f, struct dirent *ent);
+  /*
+   * The POLL* bits (poll.h) that hold now; with e, also links e into the
+   * file's waiters (pollwait.h) so that a change wakes its poller. NULL:
+   * always readable and writable, like a regular file.
+   */
+  unsigned (*poll)(struct port_file *f, struct port_poll_entry *e);
 };
 
 /*

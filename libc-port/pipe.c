@@ -1,10 +1,12 @@
 /* pipe.c: pipe(2), pipe2: a ring of up to 64 KiB, blocking ends, EOF, EPIPE without reader. */
 #include "fd.h"
+#include "pollwait.h"
 #include "proc.h"
 #include "ring.h"
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -19,6 +21,7 @@ struct port_pipe {
   struct port_ring ring;     /* grows from PIPE_MIN_BUFFER to PIPE_CAPACITY as data waits */
   unsigned readers, writers; /* open ends: 0 or 1 each (dup and fork share the file) */
   struct guest_waitq readable, writable;
+  struct port_poll_head pollers; /* poll and select calls watching either end */
 };
 
 static struct port_pipe *pipe_of(struct port_file *f) {
@@ -38,6 +41,7 @@ static ssize_t pipe_read(struct port_file *f, void *buf, size_t len) {
   }
   size_t n = port_ring_read(&p->ring, buf, len);
   guest_waitq_wake_all(&p->writable);
+  port_poll_wake(&p->pollers);
   return (ssize_t)n;
 }
 
@@ -82,6 +86,7 @@ static ssize_t pipe_write(struct port_file *f, const void *buf, size_t len) {
     if (len <= PIPE_BUF ? space >= left : space > 0) {
       done += port_ring_write(&p->ring, (const char *)buf + done, left);
       guest_waitq_wake_all(&p->readable);
+      port_poll_wake(&p->pollers);
       if (done == len)
         return (ssize_t)done;
     }
@@ -100,6 +105,18 @@ static int pipe_fstat(struct port_file *f, struct stat *st) {
   return 0;
 }
 
+/* As on Linux: the write end is writable while a PIPE_BUF write would not block. */
+static unsigned pipe_poll(struct port_file *f, struct port_poll_entry *e) {
+  struct port_pipe *p = pipe_of(f);
+  if (e != NULL)
+    port_poll_add(&p->pollers, e);
+  if (f == &p->ends[0])
+    return (p->ring.count > 0 ? POLLIN : 0) | (p->writers == 0 ? POLLHUP : 0);
+  if (p->readers == 0)
+    return POLLERR;
+  return PIPE_CAPACITY - p->ring.count >= PIPE_BUF ? POLLOUT : 0;
+}
+
 static void pipe_release(struct port_file *f) {
   struct port_pipe *p = pipe_of(f);
   if (f == &p->ends[0]) {
@@ -109,6 +126,7 @@ static void pipe_release(struct port_file *f) {
     p->writers--;
     guest_waitq_wake_all(&p->readable); /* they see end of file now */
   }
+  port_poll_wake(&p->pollers);
   if (p->readers == 0 && p->writers == 0) {
     free(p->ring.buf);
     free(p);
@@ -116,9 +134,9 @@ static void pipe_release(struct port_file *f) {
 }
 
 static const struct port_file_ops pipe_read_ops = {
-    .read = pipe_read, .fstat = pipe_fstat, .release = pipe_release};
+    .read = pipe_read, .fstat = pipe_fstat, .release = pipe_release, .poll = pipe_poll};
 static const struct port_file_ops pipe_write_ops = {
-    .write = pipe_write, .fstat = pipe_fstat, .release = pipe_release};
+    .write = pipe_write, .fstat = pipe_fstat, .release = pipe_release, .poll = pipe_poll};
 
 int port_pipe_new(struct port_file **rd, struct port_file **wr) {
   struct port_pipe *p = calloc(1, sizeof(*p));

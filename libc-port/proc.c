@@ -8,6 +8,12 @@
 /* newlib's stdio initialiser (libc/stdio/findfp.c), declared only inside newlib. */
 void __sinit(struct _reent *s);
 
+/*
+ * Writes back and closes the file system at pid 1's exit. Weak: only
+ * images that use files link vfs_root.c (and the file system with it).
+ */
+void port_vfs_shutdown(void) __attribute__((weak));
+
 static struct port_proc proc_init;
 static struct port_thread proc_init_thread;
 static pid_t proc_next_pid = 2;
@@ -81,6 +87,8 @@ struct port_proc *port_proc_new(struct port_proc *parent) {
     free(p);
     return NULL;
   }
+  /* A child starts in its parent's working directory (NULL, "/", if the copy fails). */
+  p->cwd = parent->cwd != NULL ? strdup(parent->cwd) : NULL;
   _REENT_INIT_PTR(p->reent);
   port_stdio_init(p->reent);
   p->pid = proc_next_pid++;
@@ -95,6 +103,7 @@ void port_proc_free(struct port_proc *p) {
   /* Its streams were closed at exit; this frees what else newlib allocated for it. */
   _reclaim_reent(p->reent);
   free(p->reent);
+  free(p->cwd);
   free(p);
 }
 
@@ -152,8 +161,11 @@ static void proc_reap(struct port_proc *c) {
 noreturn void port_proc_exit(int status) {
   struct port_thread *self = port_self();
   struct port_proc *p = self->proc;
-  if (p->pid == 1)
+  if (p->pid == 1) {
+    if (port_vfs_shutdown != NULL)
+      port_vfs_shutdown();
     platform_exit(status);
+  }
 
   /* Flush and close the process's streams while its fds still lead somewhere. */
   if (p->reent->__sdidinit && p->reent->__cleanup != NULL)

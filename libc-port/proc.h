@@ -52,6 +52,7 @@ struct port_proc {
   int status;                      /* exit status, valid once zombie */
   struct port_thread *last_thread; /* a zombie's exited thread, freed when it is waited for */
   struct guest_waitq child_exited; /* its threads waiting in wait/waitpid */
+  char *cwd;                       /* working directory, absolute; NULL: "/" (vfs_path.c) */
 };
 
 /* The running thread and its process. */

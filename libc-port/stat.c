@@ -1,4 +1,4 @@
-/* stat.c: fstat(2) through the fd table, and stat(2): there are no files yet. */
+/* stat.c: fstat(2) through the fd table. */
 #include "fd.h"
 #include "port.h"
 
@@ -13,12 +13,4 @@ int _fstat(int fd, struct stat *st) {
   return (int)port_syscall_ret(r);
 }
 
-int _stat(const char *restrict path, struct stat *restrict st) {
-  (void)path;
-  (void)st;
-  errno = ENOENT;
-  return -1;
-}
-
 int fstat(int fd, struct stat *st) __attribute__((alias("_fstat")));
-int stat(const char *restrict path, struct stat *restrict st) __attribute__((alias("_stat")));

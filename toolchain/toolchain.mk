@@ -3,7 +3,8 @@
 # top-level Makefile; every path here is relative to the repository root,
 # where make runs.
 #
-#   make toolchain            fetch + build newlib, fetch + unpack lwIP
+#   make toolchain            fetch + build newlib, fetch + unpack lwIP and
+#                             e2fsprogs (fs/fs.mk builds libext2fs from it)
 #   make toolchain-clean      remove what was built and unpacked; keep the
 #                             downloads (build/toolchain/dl, apt lists), so a
 #                             rebuild works offline
@@ -32,7 +33,10 @@ LWIP_DIR := $(TOOLCHAIN_OUT)/lwip-$(LWIP_VERSION)
 NEWLIB_SRC_STAMP := $(TOOLCHAIN_OUT)/newlib-src.stamp
 NEWLIB_STAMP := $(TOOLCHAIN_OUT)/newlib.stamp
 LWIP_STAMP := $(TOOLCHAIN_OUT)/lwip.stamp
-TOOLCHAIN_STAMPS := $(NEWLIB_STAMP) $(LWIP_STAMP)
+# e2fsprogs: unpacked only; fs/fs.mk builds the part of libext2fs the guest uses.
+E2FSPROGS_DIR := $(TOOLCHAIN_OUT)/e2fsprogs-$(E2FSPROGS_VERSION)
+E2FSPROGS_STAMP := $(TOOLCHAIN_OUT)/e2fsprogs.stamp
+TOOLCHAIN_STAMPS := $(NEWLIB_STAMP) $(LWIP_STAMP) $(E2FSPROGS_STAMP)
 
 # Code generation for everything that runs in the guest.  newlib itself is
 # built by $(TOOLCHAIN_SRC)/guest-gcc with the same flags (keep in step) plus
@@ -64,6 +68,11 @@ $(LWIP_STAMP): $(TOOLCHAIN_COMMON) $(TOOLCHAIN_SRC)/fetch-lwip.sh
 	@$(TOOLCHAIN_SRC)/fetch-lwip.sh
 	@touch $@
 
+$(E2FSPROGS_STAMP): $(TOOLCHAIN_COMMON) $(TOOLCHAIN_SRC)/fetch-e2fsprogs.sh \
+		$(wildcard $(TOOLCHAIN_SRC)/patches/e2fsprogs-*.patch)
+	@$(TOOLCHAIN_SRC)/fetch-e2fsprogs.sh
+	@touch $@
+
 # The libraries and headers come with the stamp.
 $(NEWLIB_LIBC) $(NEWLIB_LIBM): $(NEWLIB_STAMP)
 
@@ -74,14 +83,18 @@ endif
 ifeq ($(wildcard $(LWIP_DIR)/src/core/tcp.c),)
 .PHONY: $(LWIP_STAMP)
 endif
+ifeq ($(wildcard $(E2FSPROGS_DIR)/lib/ext2fs/openfs.c),)
+.PHONY: $(E2FSPROGS_STAMP)
+endif
 
 .PHONY: toolchain toolchain-clean toolchain-distclean
-toolchain: $(NEWLIB_STAMP) $(LWIP_STAMP)
+toolchain: $(NEWLIB_STAMP) $(LWIP_STAMP) $(E2FSPROGS_STAMP)
 
 toolchain-clean:
 	rm -rf $(TOOLCHAIN_OUT)/newlib $(TOOLCHAIN_OUT)/newlib-build \
 		$(TOOLCHAIN_OUT)/src $(TOOLCHAIN_OUT)/lwip-$(LWIP_VERSION) \
-		$(TOOLCHAIN_OUT)/logs $(TOOLCHAIN_OUT)/.lwip-unpack $(TOOLCHAIN_OUT)/*.stamp
+		$(TOOLCHAIN_OUT)/logs $(TOOLCHAIN_OUT)/.lwip-unpack $(TOOLCHAIN_OUT)/*.stamp \
+		$(E2FSPROGS_DIR) $(TOOLCHAIN_OUT)/.e2fsprogs-unpack
 
 toolchain-distclean:
 	rm -rf $(TOOLCHAIN_OUT)

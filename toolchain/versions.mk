@@ -26,3 +26,14 @@ LWIP_ORIG_FILE=lwip_2.1.3+dfsg1.orig.tar.xz
 LWIP_ORIG_SHA256=0a8276d09fc4e97bbba2f953d74af2388fc2195ea156be9d7589e297a68fde24
 LWIP_DSC_FILE=lwip_2.1.3+dfsg1-2.dsc
 LWIP_DSC_SHA256=8d8f944db8e6d542fc2d6f01559078fb1b5dda71651c67ee5fa3571ed1342c50
+
+# e2fsprogs (for libext2fs, the guest's file system library): Debian source
+# package fetched with apt-get source.  Only the upstream .orig tarball is
+# unpacked; Debian's one patch (mke2fs.conf defaults) does not touch libext2fs.
+E2FSPROGS_VERSION=1.47.0
+E2FSPROGS_SRC_PACKAGE=e2fsprogs
+E2FSPROGS_SRC_VERSION=1.47.0-2
+E2FSPROGS_ORIG_FILE=e2fsprogs_1.47.0.orig.tar.gz
+E2FSPROGS_ORIG_SHA256=6667afde56eef0c6af26684974400e4d2288ea49e9441bf5e6229195d51a3578
+E2FSPROGS_DSC_FILE=e2fsprogs_1.47.0-2.dsc
+E2FSPROGS_DSC_SHA256=35b4de254e021f721362b767994598e249fea02e38ac446197cd9c22be1130fd

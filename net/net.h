@@ -1,0 +1,23 @@
+/* net.h: what the files of net/ share: bring-up and the NIC's netif. */
+#ifndef NET_NET_H
+#define NET_NET_H
+
+#include "lwip/netif.h"
+#include <guest/netdev.h>
+
+/*
+ * Starts lwIP on first use (tcpip thread, loopback, the NIC if there is
+ * one) and waits until the NIC has an IPv4 address. 0 or -errno.
+ */
+int net_up(void);
+
+/*
+ * Adds the NIC as lwIP's default netif (MAC and MTU from info, no address
+ * yet) and starts the thread that feeds it received frames. Core lock held.
+ */
+struct netif *nic_add(const struct netdev_info *info);
+
+/* An atexit handler: waits (boundedly) for TCP to deliver what is queued, then flushes the NIC. */
+void net_drain_at_exit(void);
+
+#endif

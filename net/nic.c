@@ -1,0 +1,90 @@
+/* nic.c: lwIP's netif over the guest NIC: frames leave through netdev_send, arrive in net-rx. */
+#include "lwip/etharp.h"
+#include "lwip/pbuf.h"
+#include "lwip/tcpip.h"
+#include "net.h"
+#include "netif/ethernet.h"
+#include <guest/panic.h>
+#include <guest/sched.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define NIC_RX_STACK (64 * 1024)
+
+static struct netif nic;
+static const struct netdev_info *nic_info;
+static uint8_t *nic_bounce; /* a frame that lwIP left in several pbufs is gathered here */
+static size_t nic_frame_max;
+static struct guest_waitq nic_rx_waiters;
+
+/*
+ * Only queues the frame: it leaves with the next exchange, when every
+ * thread waits, together with the rest of the batch (one VM exit).
+ */
+static err_t nic_linkoutput(struct netif *n, struct pbuf *p) {
+  (void)n;
+  const void *frame = p->payload;
+  if (p->tot_len > nic_frame_max)
+    return ERR_BUF;
+  if (p->len != p->tot_len) {
+    pbuf_copy_partial(p, nic_bounce, p->tot_len, 0);
+    frame = nic_bounce;
+  }
+  return netdev_send(frame, p->tot_len) == 0 ? ERR_OK : ERR_BUF;
+}
+
+/* Hands every received frame to lwIP under one hold of the core lock. */
+static void nic_rx_drain(void) {
+  const void *frame;
+  size_t len;
+  LOCK_TCPIP_CORE();
+  while ((frame = netdev_receive(&len)) != NULL) {
+    struct pbuf *p = len <= 0xffff ? pbuf_alloc(PBUF_RAW, (u16_t)len, PBUF_POOL) : NULL;
+    if (p != NULL)
+      pbuf_take(p, frame, (u16_t)len);
+    netdev_release();
+    /* Out of pool buffers: the frame is dropped, and TCP will send it again. */
+    if (p != NULL && nic.input(p, &nic) != ERR_OK)
+      pbuf_free(p);
+  }
+  UNLOCK_TCPIP_CORE();
+}
+
+static void nic_rx_thread(void *arg) {
+  (void)arg;
+  for (;;) {
+    nic_rx_drain();
+    guest_waitq_wait(&nic_rx_waiters, GUEST_FOREVER);
+  }
+}
+
+/* The scheduler's idle poll saw frames arrive: runs in any thread, so it only wakes net-rx. */
+static void nic_event(uint64_t ready) {
+  (void)ready;
+  guest_waitq_wake_one(&nic_rx_waiters);
+}
+
+static err_t nic_init(struct netif *n) {
+  n->name[0] = 'e';
+  n->name[1] = 'n';
+  n->output = etharp_output;
+  n->linkoutput = nic_linkoutput;
+  n->mtu = nic_info->mtu;
+  n->hwaddr_len = ETH_HWADDR_LEN;
+  memcpy(n->hwaddr, nic_info->mac, ETH_HWADDR_LEN);
+  n->flags = NETIF_FLAG_BROADCAST | NETIF_FLAG_ETHARP | NETIF_FLAG_ETHERNET | NETIF_FLAG_LINK_UP;
+  return ERR_OK;
+}
+
+struct netif *nic_add(const struct netdev_info *info) {
+  nic_info = info;
+  nic_frame_max = (size_t)info->mtu + 14;
+  nic_bounce = malloc(nic_frame_max);
+  if (nic_bounce == NULL || netif_add_noaddr(&nic, NULL, nic_init, ethernet_input) == NULL)
+    guest_panic("net: cannot add the NIC to lwIP");
+  netif_set_default(&nic);
+  netif_set_up(&nic);
+  sys_thread_new("net-rx", nic_rx_thread, NULL, NIC_RX_STACK, 0);
+  guest_sched_set_event_handler(nic_event);
+  return &nic;
+}
