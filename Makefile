@@ -95,13 +95,16 @@ integration-test: check-kvm $(BUILD)/unikvm $(BUILD)/unikvm-slirp $(BUILD)/hello
 		$(BUILD)/tests/guesttest.elf \
 		$(BUILD)/forksum.elf $(BUILD)/linpack.elf $(BUILD)/memsweep.elf \
 		$(BUILD)/native/forksum $(BUILD)/native/linpack $(BUILD)/native/memsweep \
-		$(BUILD)/tests/threadtest.elf $(BUILD)/tests/nettest.elf $(BUILD)/tests/fstest.elf
+		$(BUILD)/tests/threadtest.elf $(BUILD)/tests/nettest.elf $(BUILD)/tests/fstest.elf \
+		$(BUILD)/sha256sum.elf $(BUILD)/diskbench.elf \
+		$(BUILD)/native/sha256sum $(BUILD)/native/diskbench
 	tests/integration/run.sh
 	python3 tests/integration/slirp_helper_test.py
 	tests/integration/threads.sh
 	tests/integration/apps.sh
 	tests/integration/net.sh
 	tests/integration/fs.sh
+	tests/integration/disk_apps.sh
 
 test: format-check unit-test integration-test
 
@@ -112,16 +115,19 @@ $(BUILD)/bench/spawn_time: bench/boot/spawn_time.c
 
 BENCH_DEPS := $(BUILD)/unikvm $(BUILD)/hello.elf $(BUILD)/native/hello $(BUILD)/bench/spawn_time \
 	$(BUILD)/forksum.elf $(BUILD)/linpack.elf $(BUILD)/memsweep.elf \
-	$(BUILD)/native/forksum $(BUILD)/native/linpack $(BUILD)/native/memsweep
+	$(BUILD)/native/forksum $(BUILD)/native/linpack $(BUILD)/native/memsweep \
+	$(BUILD)/sha256sum.elf $(BUILD)/diskbench.elf $(BUILD)/native/sha256sum $(BUILD)/native/diskbench
 
 .PHONY: bench bench-quick
 bench: $(BENCH_DEPS)
 	bench/boot/run.sh
 	bench/cpu/run.sh
+	bench/disk/run.sh
 # One short repetition of each: minutes, not tens of minutes.
 bench-quick: $(BENCH_DEPS)
 	RUNS=5 bench/boot/run.sh
 	QUICK=1 bench/cpu/run.sh
+	QUICK=1 bench/disk/run.sh
 
 # ---- formatting and cleaning ------------------------------------------------
 FORMAT_SRCS := $(shell git ls-files '*.c' '*.h' 2>/dev/null)
@@ -133,7 +139,7 @@ format-check:
 
 clean:
 	rm -rf $(BUILD)/host $(BUILD)/unit $(BUILD)/guest $(BUILD)/apps $(BUILD)/tests \
-	  $(BUILD)/native $(BUILD)/unikvm $(BUILD)/*.elf $(BUILD)/slirp $(BUILD)/unikvm-slirp
+	  $(BUILD)/native $(BUILD)/unikvm $(BUILD)/*.elf $(BUILD)/slirp $(BUILD)/unikvm-slirp $(BUILD)/fs
 # distclean also drops the cached third-party toolchain.
 distclean:
 	rm -rf $(BUILD)

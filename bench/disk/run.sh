@@ -1,0 +1,171 @@
+#!/usr/bin/env bash
+# run.sh: disk benchmarks, native against unikvm interleaved run by run: sha256 of a seeded file
+# (digest checked) and random 4 KiB writes (diskbench, with fio as the reference row); medians
+# with min/max, the ratio, unikvm's VM exits, one time,value CSV per benchmark and platform.
+set -uo pipefail
+cd "$(dirname "$0")/../.." || exit 1
+. bench/cpu/stats.sh
+. bench/disk/data.sh
+
+QUICK=${QUICK:-0}
+if [ "$QUICK" = 1 ]; then RUNS=${RUNS:-1} SHA_SIZE=${SHA_SIZE:-64M} DISK_SIZE=${DISK_SIZE:-64M}; fi
+RUNS=${RUNS:-3}
+SHA_SIZE=${SHA_SIZE:-1G}   # the seed report's file size
+DISK_SIZE=${DISK_SIZE:-1G} # fio's --size in the seed report; every run writes SIZE/4k blocks
+SEED=${SEED:-20261122}
+QDEPTH=64
+GUEST_MEM=${GUEST_MEM:-256M}
+RESULTS=${RESULTS:-bench/results}
+LIMIT=${LIMIT:-900} # a hung run fails its cell instead of stopping the suite
+TMP=$(mktemp -d)
+trap 'rm -rf "$TMP"' EXIT
+mkdir -p "$RESULTS"
+
+for f in build/unikvm build/sha256sum.elf build/native/sha256sum build/native/diskbench; do
+  [ -e "$f" ] || {
+    echo "bench/disk: $f missing: run 'make bench' (it builds everything first)" >&2
+    exit 1
+  }
+done
+# Private copies: a rebuild during the run cannot change what is being measured.
+BIN=$TMP/bin
+mkdir -p "$BIN/native"
+cp build/unikvm build/sha256sum.elf "$BIN/" && cp build/native/sha256sum build/native/diskbench \
+  "$BIN/native/" || exit 1
+[ -f build/diskbench.elf ] && cp build/diskbench.elf "$BIN/"
+
+data=$(seeded_file "$SHA_SIZE" "$SEED") || exit 1
+want=$(cat "$data.sha256")
+image=$(ext4_image "$data") || exit 1
+target=$(write_target "$DISK_SIZE") || exit 1
+writes=$(($(bytes "$DISK_SIZE") / 4096))
+cat "$data" >/dev/null # both platforms then read it from the host's page cache
+
+# Why a guest cell is empty, said in the cell instead of failing the suite.
+diskbench_na=""
+if [ ! -f "$BIN/diskbench.elf" ]; then
+  missing=$(for sym in pread pwrite fsync ftruncate; do
+    nm build/guest/libunikvm.a 2>/dev/null | grep -Eq " [TW] $sym$" || echo -n "$sym "
+  done)
+  diskbench_na="n/a (diskbench.elf does not link yet: the guest lacks ${missing% })"
+fi
+
+# record BENCH PLATFORM VALUE ERRFILE: keeps the value, and unikvm's VM exits from --stats.
+record() {
+  echo "$3" >>"$TMP/$1.0.$2"
+  [ "$2" = unikvm ] && sed -n 's/.* exits=\([0-9]*\).*/\1/p' "$4" >>"$TMP/$1.exits"
+  return 0
+}
+
+# why BENCH PLATFORM STATUS ERRFILE: the failure in the cell: n/a while the guest lacks a piece.
+why() {
+  local text
+  if grep -q '/dev/blk0: No such file or directory' "$4"; then
+    text="n/a (no /dev/blk0 in the guest yet)"
+  elif grep -q '/seeded.bin: No such file or directory' "$4"; then
+    text="n/a (filesystem not landed: the guest cannot open /seeded.bin)"
+  else
+    text="failed (exit $3: $(grep -v '^unikvm: stats' "$4" | head -1 | cut -c1-80))"
+  fi
+  echo "$text" >"$TMP/$1.$2.fail"
+}
+
+# sha BENCH PLATFORM CMD...: one sha256sum run; its seconds count only with the right digest.
+sha() {
+  local bench=$1 platform=$2 out=$TMP/out err=$TMP/err status got secs
+  shift 2
+  timeout --kill-after=5 "$LIMIT" "$@" >"$out" 2>"$err" </dev/null
+  status=$?
+  got=$(cut -d' ' -f1 "$out" | head -1)
+  secs=$(sed -n 's/^sha256sum: [0-9]* bytes in \([0-9.]*\) s .*/\1/p' "$err")
+  sed -n 's/^sha256sum: .* MB\/s) \(.*\)/\1/p' "$err" >"$TMP/$bench.$platform.impl"
+  if [ "$status" -ne 0 ] || [ -z "$secs" ]; then
+    why "$bench" "$platform" "$status" "$err"
+  elif [ "$got" != "$want" ]; then
+    echo "failed (digest $got, host sha256sum says $want)" >"$TMP/$bench.$platform.fail"
+  else
+    record "$bench" "$platform" "$secs" "$err"
+  fi
+}
+
+# writes BENCH PLATFORM CMD...: one diskbench or fio run; keeps its IOPS.
+iops() {
+  local bench=$1 platform=$2 out=$TMP/out err=$TMP/err status value
+  shift 2
+  timeout --kill-after=5 "$LIMIT" "$@" >"$out" 2>"$err" </dev/null
+  status=$?
+  if [ "$platform" = fio ]; then
+    value=$(python3 -c 'import json, sys; print(round(json.load(sys.stdin)["jobs"][0]["write"]["iops"]))' \
+      <"$out" 2>/dev/null)
+  else
+    value=$(sed -n 's/^diskbench: .* IOPS \([0-9]*\)$/\1/p' "$out")
+    sed -n 's/.* at most \([0-9]*\) writes in flight.*/\1/p' "$out" >>"$TMP/$bench.$platform.inflight"
+  fi
+  if [ "$status" -ne 0 ] || [ -z "$value" ]; then
+    why "$bench" "$platform" "$status" "$err"
+  else
+    record "$bench" "$platform" "$value" "$err"
+  fi
+}
+
+GUEST=("$BIN/unikvm" --stats --mem "$GUEST_MEM")
+
+diskbench_guest() { # BENCH QDEPTH
+  if [ -n "$diskbench_na" ]; then
+    echo "$diskbench_na" >"$TMP/$1.unikvm.fail"
+  else
+    iops "$1" unikvm "${GUEST[@]}" --disk "$target,direct" "$BIN/diskbench.elf" -- -d -q "$2" -S "$SEED" \
+      /dev/blk0
+  fi
+}
+
+load=$(cut -d' ' -f1-3 /proc/loadavg)
+for ((run = 1; run <= RUNS; run++)); do
+  echo "bench/disk: run $run of $RUNS" >&2
+  sha sha256 native "$BIN/native/sha256sum" "$data"
+  # The guest reads the same file as its raw disk (its size is a whole number of sectors).
+  sha sha256 unikvm "${GUEST[@]}" --disk "$data,ro" "$BIN/sha256sum.elf" -- /dev/blk0
+  sha sha256-ext4 unikvm "${GUEST[@]}" --disk "$image,ro" "$BIN/sha256sum.elf" -- /seeded.bin
+  for q in "$QDEPTH" 1; do
+    iops diskbench-q$q native "$BIN/native/diskbench" -d -q "$q" -S "$SEED" -s "$DISK_SIZE" "$target"
+    diskbench_guest diskbench-q$q "$q"
+  done
+  if ! command -v fio >/dev/null; then
+    echo "n/a (fio not installed: apt-get install -y fio)" >"$TMP/fio.fio.fail"
+  else
+    iops fio fio fio --name=rw --filename="$target" --size="$DISK_SIZE" --bs=4k --iodepth=$QDEPTH \
+      --rw=randwrite --direct=1 --ioengine=libaio --randrepeat=1 --gtod_reduce=1 --output-format=json
+  fi
+done
+cp "$TMP/sha256.0.native" "$TMP/sha256-ext4.0.native" 2>/dev/null # one native run serves both rows
+
+# inflight BENCH PLATFORM: the most writes diskbench ever had in flight at once.
+inflight() { sort -n "$TMP/$1.$2.inflight" 2>/dev/null | tail -1 | grep . || echo "–"; }
+# impl PLATFORM: the compressor sha256sum used.
+impl() { sort -u "$TMP/sha256.$1.impl" 2>/dev/null | head -1 | grep . || echo "–"; }
+
+now=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+mb=$(($(bytes "$SHA_SIZE") / 1048576))
+{
+  echo "Disk, native vs unikvm: $RUNS run(s) of each, interleaved; $now; $(nproc) CPUs," \
+    "$(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1), Linux $(uname -r)," \
+    "$(df -T "$target" | awk 'NR == 2 { print $2 }') under build/; load average at start $load"
+  echo
+  echo "| benchmark | native median [min–max] | unikvm median [min–max] | unikvm/native | target | VM exits per run |"
+  echo "| --- | --- | --- | --- | --- | --- |"
+  row sha256 0 "sha256sum of a $mb MiB seeded file, seconds, lower is better (unikvm: the file as raw /dev/blk0)" \
+    %.3f lower 1.05 sha256
+  row sha256-ext4 0 "sha256sum of the same file, seconds (unikvm: /seeded.bin on an ext4 image)" \
+    %.3f lower 1.05 sha256-ext4
+  row diskbench-q$QDEPTH 0 "diskbench random 4 KiB writes, IOPS, higher is better (-d -q $QDEPTH, $writes writes over $DISK_SIZE + fsync; unikvm: /dev/blk0 on the same file, --disk ...,direct)" \
+    %.0f higher 0.8 diskbench
+  row diskbench-q1 0 "diskbench as above with -q 1 (one write in flight)" %.0f higher "" diskbench-q1
+  echo "| fio reference: \`--bs=4k --iodepth=$QDEPTH --rw=randwrite --direct=1 --ioengine=libaio --randrepeat=1 --gtod_reduce=1 --size=$DISK_SIZE\`, IOPS | $(cell fio 0 fio %.0f) | – | – | – | – |"
+  [ -s "$TMP/fio.0.fio" ] && echo "$now,$(median "$TMP/fio.0.fio")" >>"$RESULTS/fio-randwrite-native.csv"
+  echo
+  echo "sha256sum compressor: native $(impl native), unikvm $(impl unikvm); the file (seed $SEED," \
+    "sha256 ${want:0:16}…) is in the host's page cache for both."
+  echo "Writes in flight at most (diskbench -q $QDEPTH): native $(inflight diskbench-q$QDEPTH native)," \
+    "unikvm $(inflight diskbench-q$QDEPTH unikvm) (guest threads are cooperative; a blocking pwrite" \
+    "does not yield, so the guest's queue depth is what its block driver batches)."
+} | tee "$RESULTS/disk.md"
