@@ -74,8 +74,14 @@ static int overlaps(const Elf64_Phdr *a, const Elf64_Phdr *b) {
   return a->p_paddr < b->p_paddr + b->p_memsz && b->p_paddr < a->p_paddr + a->p_memsz;
 }
 
-/* Finds the unikvm ABI note in one PT_NOTE segment; 1 if found, 0 if not. */
-static int find_abi_note(const uint8_t *file, const Elf64_Phdr *ph, struct unikvm_note_abi *note) {
+/*
+ * Reads the unikvm ABI notes of one PT_NOTE segment: their device bits are
+ * ORed into NOTE (layers of the image each declare what they need) and a
+ * version other than NOTE's first one is kept in *bad_version. Returns how
+ * many notes it found.
+ */
+static int read_abi_notes(const uint8_t *file, const Elf64_Phdr *ph, struct unikvm_note_abi *note,
+                          int found, uint32_t *bad_version) {
   uint64_t off = ph->p_offset, end = ph->p_offset + ph->p_filesz;
   const uint32_t namesz_want = sizeof(UNIKVM_NOTE_NAME);
   while (end - off >= sizeof(Elf64_Nhdr)) {
@@ -85,16 +91,20 @@ static int find_abi_note(const uint8_t *file, const Elf64_Phdr *ph, struct unikv
     uint64_t desc_off = name_off + (((uint64_t)nh.n_namesz + 3) & ~3ull);
     uint64_t next = desc_off + (((uint64_t)nh.n_descsz + 3) & ~3ull);
     if (next > end || next <= off)
-      return 0;
+      return found;
+    struct unikvm_note_abi desc;
     if (nh.n_type == UNIKVM_NOTE_TYPE_ABI && nh.n_namesz == namesz_want &&
         memcmp(file + name_off, UNIKVM_NOTE_NAME, namesz_want) == 0 &&
-        nh.n_descsz >= sizeof(*note)) {
-      memcpy(note, file + desc_off, sizeof(*note));
-      return 1;
+        nh.n_descsz >= sizeof(desc)) {
+      memcpy(&desc, file + desc_off, sizeof(desc));
+      if (desc.abi_version != UNIKVM_ABI_VERSION)
+        *bad_version = desc.abi_version;
+      note->devices |= desc.devices;
+      found++;
     }
     off = next;
   }
-  return 0;
+  return found;
 }
 
 static int entry_in_code(const Elf64_Phdr *phdrs, unsigned n, uint64_t entry) {
@@ -109,15 +119,16 @@ static int entry_in_code(const Elf64_Phdr *phdrs, unsigned n, uint64_t entry) {
 
 static int check_segments(const uint8_t *file, size_t size, const Elf64_Phdr *phdrs, unsigned n,
                           uint64_t ram_limit, struct elf_image *out, char *err, size_t errlen) {
-  int loads = 0, have_note = 0;
+  int loads = 0, notes = 0;
+  uint32_t bad_version = UNIKVM_ABI_VERSION;
   struct unikvm_note_abi note = {0};
   out->image_end = 0;
   for (unsigned i = 0; i < n; i++) {
     const Elf64_Phdr *ph = &phdrs[i];
     if (ph->p_type == PT_INTERP || ph->p_type == PT_DYNAMIC)
       return reject(err, errlen, "dynamically linked (link the image statically)");
-    if (ph->p_type == PT_NOTE && in_file(ph->p_offset, ph->p_filesz, size) && !have_note)
-      have_note = find_abi_note(file, ph, &note);
+    if (ph->p_type == PT_NOTE && in_file(ph->p_offset, ph->p_filesz, size))
+      notes = read_abi_notes(file, ph, &note, notes, &bad_version);
     if (ph->p_type != PT_LOAD || ph->p_memsz == 0)
       continue;
     if (check_load_segment(ph, i, size, ram_limit, err, errlen) < 0)
@@ -132,10 +143,10 @@ static int check_segments(const uint8_t *file, size_t size, const Elf64_Phdr *ph
   }
   if (loads == 0)
     return reject(err, errlen, "no loadable segments");
-  if (!have_note)
+  if (notes == 0)
     return reject(err, errlen, "no unikvm ABI note (image not built for unikvm?)");
-  if (note.abi_version != UNIKVM_ABI_VERSION)
-    return reject(err, errlen, "ABI version %u, this unikvm runs version %u", note.abi_version,
+  if (bad_version != UNIKVM_ABI_VERSION)
+    return reject(err, errlen, "ABI version %u, this unikvm runs version %u", bad_version,
                   UNIKVM_ABI_VERSION);
   out->devices = note.devices;
   out->image_end = (out->image_end + UNIKVM_PAGE_SIZE - 1) & ~(uint64_t)(UNIKVM_PAGE_SIZE - 1);

@@ -130,7 +130,7 @@ static int setup_net(const struct options *opts, const struct elf_image *image, 
   const char *spec = opts->net;
   if (!spec && (image->devices & UNIKVM_MANIFEST_NET))
     spec = "user";
-  if (!spec)
+  if (!spec || strcmp(spec, "none") == 0)
     return 0;
   char err[512], path[4096];
   int rc = strncmp(spec, "tap:", 4) == 0

@@ -58,6 +58,7 @@ void options_usage(FILE *out) {
           "               user-mode networking (libslirp, no root; the default for images\n"
           "               that want a NIC): 10.0.2.0/24, DHCP, host forwards on 127.0.0.1\n"
           "  --net tap:IFNAME  a NIC on the tap interface IFNAME (the fast path)\n"
+          "  --net none   no NIC, even for an image that asks for one\n"
           "  --ip A.B.C.D/N    static guest address instead of DHCP; --gw A.B.C.D its gateway\n"
           "  --disk FILE[,ro][,direct]  a block device on FILE (512-byte sectors; ro refuses\n"
           "               writes; direct uses O_DIRECT); fsync in the guest is fdatasync here\n"
@@ -92,12 +93,12 @@ static int parse_mem(struct options *opts, const char *text, char *err, size_t e
 static int parse_net(struct options *opts, const char *text, char *err, size_t errlen) {
   char what[80];
   snprintf(what, sizeof(what), "--net %.60s", text);
-  if (strncmp(text, "tap:", 4) == 0 && text[4]) {
+  if (strcmp(text, "none") == 0 || (strncmp(text, "tap:", 4) == 0 && text[4])) {
     opts->net = text;
     return 0;
   }
   if (strcmp(text, "user") != 0 && strncmp(text, "user,", 5) != 0)
-    return bad(err, errlen, what, "expected user[,OPTIONS] or tap:IFNAME");
+    return bad(err, errlen, what, "expected user[,OPTIONS], tap:IFNAME or none");
   /* The helper checks what a hostfwd says; only the option names are ours. */
   for (const char *opt = strchr(text, ','); opt; opt = strchr(opt + 1, ',')) {
     const char *end = strchrnul(opt + 1, ',');

@@ -86,5 +86,6 @@ struct netif *nic_add(const struct netdev_info *info) {
   netif_set_up(&nic);
   sys_thread_new("net-rx", nic_rx_thread, NULL, NIC_RX_STACK, 0);
   guest_sched_set_event_handler(nic_event);
+  netdev_attach();
   return &nic;
 }

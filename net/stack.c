@@ -5,9 +5,13 @@
 #include "net.h"
 #include <errno.h>
 #include <guest/clock.h>
+#include <guest/manifest.h>
 #include <guest/panic.h>
 #include <guest/sched.h>
 #include <stdlib.h>
+
+/* An app that brings the stack up wants a NIC: without --net, unikvm gives it user mode. */
+GUEST_MANIFEST(net_manifest, UNIKVM_MANIFEST_NET);
 
 /* How long the first socket call waits for a DHCP lease. */
 #define NET_DHCP_WAIT_NS (10 * GUEST_NS_PER_SEC)

@@ -114,7 +114,7 @@ stat_value() { # KEY: a number from the last run's --stats lines
 }
 
 # ---- loopback: sockets without a NIC -------------------------------------------------------
-run $UNIKVM --stats $NT loopback
+run $UNIKVM --stats --net none $NT loopback
 expect_status "loopback: exits 0" 0
 no_failed loopback
 has "1 MiB echoed over loopback arrives intact"

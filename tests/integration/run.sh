@@ -164,6 +164,12 @@ expect_status "hello runs with a user-mode NIC" 0
 check "the user-mode helper is gone after unikvm exits" "$(pgrep -a unikvm-slirp)" \
   bash -c '! pgrep -x unikvm-slirp'
 
+# An image that links the network stack declares a NIC in its manifest: user mode by default.
+run $UNIKVM --stats build/tests/nettest.elf no-such-command
+expect_stderr_has "an image that wants a NIC gets user mode by default" '^unikvm: stats: net '
+run $UNIKVM --stats --net none build/tests/nettest.elf no-such-command
+check "--net none gives no NIC" "$(grep 'stats: net' "$ERR")" bash -c "! grep -q 'stats: net ' '$ERR'"
+
 run $UNIKVM --help
 expect_status "--help exits 0" 0
 expect_stdout_has "--help shows usage" '^usage: unikvm'

@@ -34,15 +34,25 @@ static Elf64_Phdr *phdr(struct image *im, unsigned i) {
   return (Elf64_Phdr *)(im->bytes + sizeof(Elf64_Ehdr)) + i;
 }
 
-static void write_note(struct image *im, uint32_t version) {
-  uint8_t *p = im->bytes + NOTE_OFF;
+static void write_note_at(struct image *im, size_t off, uint32_t version, uint32_t devices) {
+  uint8_t *p = im->bytes + off;
   Elf64_Nhdr nh = {.n_namesz = sizeof(UNIKVM_NOTE_NAME),
                    .n_descsz = sizeof(struct unikvm_note_abi),
                    .n_type = UNIKVM_NOTE_TYPE_ABI};
-  struct unikvm_note_abi desc = {.abi_version = version, .devices = UNIKVM_MANIFEST_NET};
+  struct unikvm_note_abi desc = {.abi_version = version, .devices = devices};
   memcpy(p, &nh, sizeof(nh));
   memcpy(p + sizeof(nh), UNIKVM_NOTE_NAME, sizeof(UNIKVM_NOTE_NAME));
   memcpy(p + sizeof(nh) + 8, &desc, sizeof(desc));
+}
+
+static void write_note(struct image *im, uint32_t version) {
+  write_note_at(im, NOTE_OFF, version, UNIKVM_MANIFEST_NET);
+}
+
+/* A second note after the first, in the same PT_NOTE segment. */
+static void add_second_note(struct image *im, uint32_t version, uint32_t devices) {
+  write_note_at(im, NOTE_OFF + 28, version, devices);
+  phdr(im, 2)->p_filesz = 2 * 28;
 }
 
 static void make_image(struct image *im) {
@@ -269,6 +279,19 @@ static void test_wrong_abi_version(void **state) {
   expect_reject("ABI version 2");
 }
 
+static void test_device_bits_of_all_notes_add_up(void **state) {
+  (void)state;
+  add_second_note(&im, UNIKVM_ABI_VERSION, UNIKVM_MANIFEST_BLK);
+  assert_int_equal(load(), 0);
+  assert_int_equal(out.devices, UNIKVM_MANIFEST_NET | UNIKVM_MANIFEST_BLK);
+}
+
+static void test_any_note_with_wrong_version_rejects(void **state) {
+  (void)state;
+  add_second_note(&im, UNIKVM_ABI_VERSION + 5, 0);
+  expect_reject("ABI version 6");
+}
+
 static void test_corrupt_note_size(void **state) {
   (void)state;
   Elf64_Nhdr *nh = (Elf64_Nhdr *)(im.bytes + NOTE_OFF);
@@ -325,6 +348,8 @@ int main(void) {
       T(test_note_with_other_name),
       T(test_wrong_abi_version),
       T(test_corrupt_note_size),
+      T(test_device_bits_of_all_notes_add_up),
+      T(test_any_note_with_wrong_version_rejects),
       T(test_dynamic_image),
       T(test_no_load_segments),
       T(test_rejection_leaves_ram_untouched),

@@ -123,6 +123,8 @@ static void test_network_options(void **state) {
   assert_int_equal(PARSE("x.elf"), 0);
   assert_null(opts.net);
   expect_error(PARSE("--net", "bridge", "x.elf"), "--net bridge: expected user");
+  assert_int_equal(PARSE("--net", "none", "x.elf"), 0);
+  assert_string_equal(opts.net, "none");
   expect_error(PARSE("--net", "tap:", "x.elf"), "--net tap:: expected");
   expect_error(PARSE("--net", "user,hostfw=1", "x.elf"), "user options are");
   expect_error(PARSE("--net", "user,restrict=maybe", "x.elf"), "user options are");

@@ -37,6 +37,13 @@ const void *netdev_receive(size_t *len);
 void netdev_release(void);
 
 /*
+ * Says that a network stack takes received frames from now on. Until then
+ * they are dropped as they arrive, so that frames nobody reads cannot keep
+ * every idle exchange returning at once (a busy loop of VM exits).
+ */
+void netdev_attach(void);
+
+/*
  * One exchange with the host: sends what is queued, fetches what has
  * arrived and, when nothing has, waits up to timeout_ns (UINT64_MAX: until a
  * frame comes). Returns true if a frame is waiting to be received.
