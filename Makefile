@@ -9,7 +9,10 @@ APP ?= hello
 # hvt: the unikernel image for unikvm; native: the same app built for Linux.
 PLATFORM ?= hvt
 ARGS ?=
-UNIKVM_FLAGS ?=
+# Servers get a host forward by default, so `make run APP=httpd` answers on 127.0.0.1:8080.
+RUN_FLAGS_httpd := --net user,hostfwd=tcp:8080-:8080
+RUN_FLAGS_iperf3d := --net user,hostfwd=tcp:5201-:5201
+UNIKVM_FLAGS ?= $(RUN_FLAGS_$(APP))
 
 BUILD := build
 HOST_CC ?= gcc
