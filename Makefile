@@ -100,7 +100,9 @@ integration-test: check-kvm $(BUILD)/unikvm $(BUILD)/unikvm-slirp $(BUILD)/hello
 		$(BUILD)/native/forksum $(BUILD)/native/linpack $(BUILD)/native/memsweep \
 		$(BUILD)/tests/threadtest.elf $(BUILD)/tests/nettest.elf $(BUILD)/tests/fstest.elf \
 		$(BUILD)/sha256sum.elf $(BUILD)/diskbench.elf \
-		$(BUILD)/native/sha256sum $(BUILD)/native/diskbench
+		$(BUILD)/native/sha256sum $(BUILD)/native/diskbench \
+		$(BUILD)/native/httpd $(BUILD)/native/iperf3d $(BUILD)/native/sockperfd \
+		$(BUILD)/httpd.elf $(BUILD)/iperf3d.elf $(BUILD)/sockperfd.elf
 	tests/integration/run.sh
 	python3 tests/integration/slirp_helper_test.py
 	tests/integration/threads.sh
@@ -108,6 +110,7 @@ integration-test: check-kvm $(BUILD)/unikvm $(BUILD)/unikvm-slirp $(BUILD)/hello
 	tests/integration/net.sh
 	tests/integration/fs.sh
 	tests/integration/disk_apps.sh
+	tests/integration/net_apps_native.sh
 
 test: format-check unit-test integration-test
 
