@@ -23,6 +23,8 @@ NATIVE_CFLAGS := -std=c11 -D_GNU_SOURCE -Wall -Wextra -Werror -O2 -g
 include toolchain/toolchain.mk
 include guest/guest.mk
 include host/slirp/slirp.mk
+# The UEFI loader, virtio images, `make qemu` and `make debug`; after guest.mk, whose objects it reuses.
+include boot/efi/efi.mk
 
 # ---- host: the unikvm hypervisor ------------------------------------------
 HOST_SRCS := $(wildcard host/*.c)
@@ -102,7 +104,8 @@ integration-test: check-kvm $(BUILD)/unikvm $(BUILD)/unikvm-slirp $(BUILD)/hello
 		$(BUILD)/sha256sum.elf $(BUILD)/diskbench.elf \
 		$(BUILD)/native/sha256sum $(BUILD)/native/diskbench \
 		$(BUILD)/native/httpd $(BUILD)/native/iperf3d $(BUILD)/native/sockperfd \
-		$(BUILD)/httpd.elf $(BUILD)/iperf3d.elf $(BUILD)/sockperfd.elf
+		$(BUILD)/httpd.elf $(BUILD)/iperf3d.elf $(BUILD)/sockperfd.elf \
+		$(QEMU_TEST_DEPS)
 	tests/integration/run.sh
 	python3 tests/integration/slirp_helper_test.py
 	tests/integration/threads.sh
@@ -111,6 +114,7 @@ integration-test: check-kvm $(BUILD)/unikvm $(BUILD)/unikvm-slirp $(BUILD)/hello
 	tests/integration/fs.sh
 	tests/integration/disk_apps.sh
 	tests/integration/net_apps_native.sh
+	tests/integration/qemu.sh
 
 test: format-check unit-test integration-test
 

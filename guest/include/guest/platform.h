@@ -9,6 +9,9 @@
 
 struct unikvm_boot_info;
 
+/* The boot info's platform (enum unikvm_platform) that this platform layer serves. */
+extern const uint32_t platform_kind;
+
 /* Takes the platform's devices from the boot info (no VM exit). */
 void platform_init(const struct unikvm_boot_info *bi);
 

@@ -3,6 +3,8 @@
 
 #include "hvt_platform.h"
 
+const uint32_t platform_kind = UNIKVM_PLATFORM_HVT;
+
 void platform_init(const struct unikvm_boot_info *bi) {
   hvt_net_init(bi);
   hvt_blk_init(bi);
