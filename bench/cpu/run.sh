@@ -96,5 +96,5 @@ now=$(date -u +%Y-%m-%dT%H:%M:%SZ)
     %.0f higher 10 forksum
   echo
   first_touch_note
-  echo "Guest \`clock()\` is elapsed time since boot (TSC); native \`clock()\` is process CPU time."
+  echo "`clock()` is CPU time on both sides: the process's natively, the VM's (host CLOCK_PROCESS_CPUTIME_ID) in the guest."
 } | tee "$RESULTS/cpu.md"
