@@ -96,5 +96,5 @@ now=$(date -u +%Y-%m-%dT%H:%M:%SZ)
     %.0f higher 10 forksum
   echo
   first_touch_note
-  echo "`clock()` is CPU time on both sides: the process's natively, the VM's (host CLOCK_PROCESS_CPUTIME_ID) in the guest."
+  echo "\`clock()\` is CPU time on both sides: the process's natively, the VM's (host CLOCK_PROCESS_CPUTIME_ID) in the guest."
 } | tee "$RESULTS/cpu.md"
