@@ -114,6 +114,7 @@ integration-test: check-kvm $(BUILD)/unikvm $(BUILD)/unikvm-slirp $(BUILD)/hello
 	tests/integration/fs.sh
 	tests/integration/disk_apps.sh
 	tests/integration/net_apps_native.sh
+	tests/integration/net_apps_guest.sh
 	tests/integration/qemu.sh
 
 test: format-check unit-test integration-test
@@ -126,18 +127,22 @@ $(BUILD)/bench/spawn_time: bench/boot/spawn_time.c
 BENCH_DEPS := $(BUILD)/unikvm $(BUILD)/hello.elf $(BUILD)/native/hello $(BUILD)/bench/spawn_time \
 	$(BUILD)/forksum.elf $(BUILD)/linpack.elf $(BUILD)/memsweep.elf \
 	$(BUILD)/native/forksum $(BUILD)/native/linpack $(BUILD)/native/memsweep \
-	$(BUILD)/sha256sum.elf $(BUILD)/diskbench.elf $(BUILD)/native/sha256sum $(BUILD)/native/diskbench
+	$(BUILD)/sha256sum.elf $(BUILD)/diskbench.elf $(BUILD)/native/sha256sum $(BUILD)/native/diskbench \
+	$(BUILD)/httpd.elf $(BUILD)/iperf3d.elf $(BUILD)/sockperfd.elf \
+	$(BUILD)/native/httpd $(BUILD)/native/iperf3d $(BUILD)/native/sockperfd
 
 .PHONY: bench bench-quick
 bench: $(BENCH_DEPS)
 	bench/boot/run.sh
 	bench/cpu/run.sh
 	bench/disk/run.sh
+	bench/net/run.sh
 # One short repetition of each: minutes, not tens of minutes.
 bench-quick: $(BENCH_DEPS)
 	RUNS=5 bench/boot/run.sh
 	QUICK=1 bench/cpu/run.sh
 	QUICK=1 bench/disk/run.sh
+	QUICK=1 bench/net/run.sh
 
 # ---- formatting and cleaning ------------------------------------------------
 FORMAT_SRCS := $(shell git ls-files '*.c' '*.h' 2>/dev/null)

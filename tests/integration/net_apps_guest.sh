@@ -1,0 +1,398 @@
+#!/usr/bin/env bash
+# net_apps_guest.sh: the network apps in the guest (build/httpd.elf, iperf3d.elf, sockperfd.elf)
+# under unikvm, checked with the same real clients as net_apps_native.sh: curl, wrk, the unchanged
+# iperf3 and sockperf clients, and python3 for what those will not send (malformed requests,
+# stalled requests, thousands of connections, garbage Ethernet frames).
+# - user-mode networking: httpd behind a host forward, inside a namespace of its own (loopback);
+# - tap: every guest gets a fresh namespace with tap0 10.77.0.1/24, the guest is 10.77.0.2;
+# - bad input: malformed HTTP, a request that never finishes, 10 000 garbage frames on the tap.
+# Every namespace is deleted on exit; every load is bounded in count and time; checks assert on
+# what the clients print or receive, never on a timing.
+set -u
+cd "$(dirname "$0")/../.." || exit 1
+. tests/integration/lib.sh
+
+UNIKVM=build/unikvm
+TMPD=$(mktemp -d)
+NAMESPACES=()
+PIDS=()
+cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null; done
+  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null; done
+  for ns in "${NAMESPACES[@]}"; do [ -n "$ns" ] && ip netns del "$ns" 2>/dev/null; done
+  rm -rf "$TMPD" "$OUT" "$ERR"
+}
+trap cleanup EXIT
+
+[ -c /dev/kvm ] || { echo "FATAL: /dev/kvm missing: these tests need KVM" >&2; exit 1; }
+if [ "$(id -u)" != 0 ] || ! command -v ip >/dev/null; then
+  echo "FATAL: net_apps_guest.sh needs root and ip (it makes network namespaces)" >&2
+  exit 1
+fi
+for tool in curl wrk iperf3 sockperf python3 sha256sum; do
+  command -v $tool >/dev/null || {
+    echo "FATAL: $tool missing (apt-get install -y curl wrk iperf3 sockperf python3)" >&2
+    exit 1
+  }
+done
+for f in $UNIKVM build/unikvm-slirp build/httpd.elf build/iperf3d.elf build/sockperfd.elf; do
+  [ -e "$f" ] || { echo "FATAL: $f missing: run 'make integration-test'" >&2; exit 1; }
+done
+
+# ---- namespaces and guests ------------------------------------------------------------------
+NS_COUNT=0
+# make_ns [notap]: a fresh namespace $NS with lo up and, unless notap, tap0 at 10.77.0.1/24.
+make_ns() {
+  NS_COUNT=$((NS_COUNT + 1))
+  NS=unikvm-nag$$-$NS_COUNT
+  ip netns add "$NS" || { echo "FATAL: cannot create network namespace $NS" >&2; exit 1; }
+  NAMESPACES+=("$NS")
+  ip netns exec "$NS" ip link set lo up
+  [ "${1:-}" = notap ] && return 0
+  ip netns exec "$NS" ip tuntap add tap0 mode tap &&
+    ip netns exec "$NS" ip link set tap0 up &&
+    ip netns exec "$NS" ip addr add 10.77.0.1/24 dev tap0 ||
+    { echo "FATAL: cannot set up tap0 in $NS" >&2; exit 1; }
+}
+
+# stop_guest: ends the current guest (by its PID) and deletes its namespace.
+stop_guest() {
+  kill "$GPID" 2>/dev/null
+  wait "$GPID" 2>/dev/null
+  ip netns del "$NS"
+  NAMESPACES=("${NAMESPACES[@]/$NS/}")
+}
+
+# in_ns CMD...: CMD inside $NS.
+in_ns() { ip netns exec "$NS" "$@"; }
+# run_ns CMD...: lib.sh's run, inside $NS.
+run_ns() { run ip netns exec "$NS" "$@"; }
+
+# guest_start NAME IMAGE NETOPTS... -- ARGS...: boots IMAGE in $NS in the background (at most
+# 120 s), then waits (20 s at most) for its "listening on port N" line.
+guest_start() {
+  local name=$1 image=$2 opts=()
+  shift 2
+  while [ "$1" != -- ]; do opts+=("$1") && shift; done
+  shift
+  GOUT=$TMPD/$name.out
+  GERR=$TMPD/$name.err
+  in_ns timeout --kill-after=5 120 $UNIKVM --stats "${opts[@]}" "$image" -- "$@" \
+    >"$GOUT" 2>"$GERR" </dev/null &
+  GPID=$!
+  PIDS+=("$GPID")
+  for _ in $(seq 400); do
+    grep -q 'listening on port' "$GOUT" && return 0
+    kill -0 "$GPID" 2>/dev/null || break
+    sleep 0.05
+  done
+  echo "FATAL: $name did not start in the guest:" >&2
+  cat "$GOUT" "$GERR" >&2
+  exit 1
+}
+
+TAP_OPTS=(--net tap:tap0 --ip 10.77.0.2/24 --gw 10.77.0.1)
+
+# guest_alive NAME: the guest still runs and has reported no error.
+guest_alive() {
+  check "$1: the guest is still running" "it exited: $(tail -3 "$GERR" | tr '\n' ';')" \
+    kill -0 "$GPID"
+  check "$1: the guest reported no error" "$(grep -v '^unikvm: stats' "$GERR" | head -3)" \
+    bash -c "! grep -v '^unikvm: stats' '$GERR' | grep -q ."
+}
+
+# ---- clients (the same as net_apps_native.sh's, with the host as a parameter) ----------------
+# raw.py HOST PORT MODE PAYLOAD: sends PAYLOAD (a Python expression) on one TCP connection.
+# MODE read: prints what comes back, then "=== after head: N bytes" (what followed the first
+# blank line), then "=== closed", "=== reset" or "=== open" (kept open for 3 s without more).
+# MODE stall: sends, touches the file $STALL_MARK, then holds the connection for 20 s.
+cat >"$TMPD/raw.py" <<'EOF'
+import os, socket, sys, time
+host, port, mode, payload = sys.argv[1], int(sys.argv[2]), sys.argv[3], eval(sys.argv[4])
+s = socket.create_connection((host, port), timeout=10)
+s.sendall(payload.encode("latin-1"))
+if mode == "stall":
+    open(os.environ["STALL_MARK"], "w").close()
+    time.sleep(20)
+    sys.exit(0)
+s.settimeout(3)
+data, end = b"", "=== open"
+try:
+    while True:
+        chunk = s.recv(65536)
+        if not chunk:
+            end = "=== closed"
+            break
+        data += chunk
+except socket.timeout:
+    pass
+except ConnectionResetError:
+    end = "=== reset"
+head = data.find(b"\r\n\r\n")
+after = len(data) - head - 4 if head >= 0 else -1
+sys.stdout.write(data.decode("latin-1") + "\n=== after head: %d bytes\n%s\n" % (after, end))
+EOF
+raw() { run ip netns exec "$NS" python3 "$TMPD/raw.py" "$@"; }
+
+# many.py HOST PORT: 1000 sequential connections, then 200 open at once, one request each.
+cat >"$TMPD/many.py" <<'EOF'
+import socket, sys
+host, port = sys.argv[1], int(sys.argv[2])
+def get(s):
+    s.sendall(b"GET /bytes/4 HTTP/1.1\r\nHost: t\r\n\r\n")
+    data = b""
+    while not data.endswith(b"\r\n\r\nabcd"):
+        chunk = s.recv(4096)
+        if not chunk:
+            break
+        data += chunk
+    return data.startswith(b"HTTP/1.1 200 ") and data.endswith(b"abcd")
+ok = 0
+for _ in range(1000):
+    with socket.create_connection((host, port), timeout=10) as s:
+        ok += get(s)
+print("sequential", ok)
+socks = [socket.create_connection((host, port), timeout=10) for _ in range(200)]
+print("concurrent", sum(get(s) for s in reversed(socks)))
+EOF
+
+# pattern_sha N: sha256 of the /bytes/N body (byte i is 'a' + i % 26).
+pattern_sha() {
+  python3 -c "
+import hashlib, sys
+n = int(sys.argv[1]); unit = bytes(range(97, 123)) * 40330
+h = hashlib.sha256()
+while n > 0:
+    k = min(n, len(unit)); h.update(unit[:k]); n -= k
+print(h.hexdigest())" "$1"
+}
+
+positive() { awk -v v="$1" 'BEGIN { exit !(v + 0 > 0) }'; }
+
+# ==== user-mode networking: httpd behind a host forward ========================================
+make_ns notap
+HP=$(in_ns python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0))
+print(s.getsockname()[1])')
+guest_start user build/httpd.elf --net "user,restrict=on,hostfwd=tcp:127.0.0.1:$HP-:8080" --
+URL=http://127.0.0.1:$HP
+# libslirp accepts the host's connection before the guest listens and then drops it: retry.
+tries=0
+for tries in $(seq 100); do
+  code=$(in_ns curl -s -o /dev/null -w '%{http_code}' --max-time 2 "$URL/" 2>/dev/null)
+  [ "$code" = 200 ] && break
+  sleep 0.1
+done
+check "user: the forwarded port answers (retried while the guest starts)" \
+  "no 200 after $tries attempts" test "${code:-}" = 200
+
+run_ns curl -sS -i --max-time 10 "$URL/"
+expect_status "user: GET / exits 0" 0
+expect_stdout_has "user: GET / is 200" '^HTTP/1\.1 200 OK'
+expect_stdout_has "user: GET / page names httpd" "unikvm's httpd"
+
+run_ns curl -sS --max-time 20 -o "$TMPD/bytes" -w '%{http_code} %{size_download}' "$URL/bytes/1000000"
+expect_stdout "user: /bytes/1000000 is 200 with 1000000 bytes" "200 1000000"
+want=$(pattern_sha 1000000)
+got=$(sha256sum <"$TMPD/bytes" | cut -d' ' -f1)
+check "user: /bytes/1000000 body is the pattern" "sha256 $got, expected $want" test "$got" = "$want"
+
+run_ns curl -sS -o /dev/null -w '%{http_code}' --max-time 10 "$URL/no/such/page"
+expect_stdout "user: unknown path is 404" "404"
+
+raw 127.0.0.1 "$HP" read '"HEAD /bytes/12345 HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n"'
+expect_stdout_has "user: HEAD is 200" '^HTTP/1\.1 200 OK'
+expect_stdout_has "user: HEAD gives the GET Content-Length" '^Content-Length: 12345'
+expect_stdout_has "user: HEAD sends headers only" '^=== after head: 0 bytes$'
+expect_stdout_has "user: HEAD with Connection: close closes" '^=== closed$'
+
+run_ns curl -sS -i -X DELETE --max-time 10 "$URL/"
+expect_stdout_has "user: DELETE is 405" '^HTTP/1\.1 405 '
+expect_stdout_has "user: 405 says Allow: GET, HEAD" '^Allow: GET, HEAD'
+guest_alive user
+stop_guest
+
+# ==== tap: httpd ===============================================================================
+make_ns
+guest_start httpd build/httpd.elf "${TAP_OPTS[@]}" --
+G=10.77.0.2
+URL=http://$G:8080
+
+run_ns curl -sS -i --max-time 10 "$URL/"
+expect_status "tap: GET / exits 0" 0
+expect_stdout_has "tap: GET / is 200" '^HTTP/1\.1 200 OK'
+expect_stdout_has "tap: GET / page names httpd" "unikvm's httpd"
+run_ns curl -sS --max-time 20 -o "$TMPD/bytes" -w '%{http_code} %{size_download}' "$URL/bytes/1000000"
+expect_stdout "tap: /bytes/1000000 is 200 with 1000000 bytes" "200 1000000"
+got=$(sha256sum <"$TMPD/bytes" | cut -d' ' -f1)
+check "tap: /bytes/1000000 body is the pattern" "sha256 $got, expected $want" test "$got" = "$want"
+
+RUN_TIMEOUT=30 run_ns wrk -t2 -c16 -d3s "$URL/"
+expect_status "tap: wrk -t2 -c16 -d3s exits 0" 0
+expect_stdout_has "tap: wrk completed requests" '^ +[1-9][0-9]* requests in '
+check "tap: wrk saw no socket errors" "$(grep 'Socket errors' "$OUT")" \
+  bash -c "! grep -q 'Socket errors' '$OUT'"
+check "tap: wrk saw no non-2xx answers" "$(grep 'Non-2xx' "$OUT")" bash -c "! grep -q 'Non-2xx' '$OUT'"
+
+RUN_TIMEOUT=60 run_ns python3 "$TMPD/many.py" $G 8080
+expect_stdout_has "tap: 1000 sequential connections all answered" '^sequential 1000$'
+expect_stdout_has "tap: 200 concurrent connections all answered" '^concurrent 200$'
+
+# ---- bad input: malformed HTTP ----------------------------------------------------------------
+for bad in '"GARBAGE\r\n\r\n"' '"GET /\r\n\r\n"' '"GET / HTTP/1.1 extra\r\n\r\n"' \
+  '"GET / FTP/1.0\r\n\r\n"' '"GET / HTTP/1.1\r\nNo colon here\r\n\r\n"' \
+  '"\x00\xff\x01binary\r\n\r\n"'; do
+  raw $G 8080 read "$bad"
+  check "tap: 400 and close for $bad" "expected 400 then close" \
+    bash -c "grep -q '^HTTP/1.1 400 ' '$OUT' && grep -q '^=== closed' '$OUT'"
+done
+raw $G 8080 read '"GET /" + "a" * 9000 + " HTTP/1.1\r\nHost: t\r\n\r\n"'
+expect_stdout_has "tap: 9000-byte URI is 414" '^HTTP/1\.1 414 '
+run_ns curl -sS --max-time 10 "$URL/bytes/5"
+expect_stdout "tap: httpd keeps serving after malformed requests" "abcde"
+
+# ---- bad input: a request that never finishes --------------------------------------------------
+STALL_MARK=$TMPD/stalled in_ns timeout 30 python3 "$TMPD/raw.py" $G 8080 stall \
+  '"GET /bytes/10 HTTP/1.1\r\nHost: t\r\n"' &
+stall_pid=$!
+PIDS+=("$stall_pid")
+for _ in $(seq 100); do [ -e "$TMPD/stalled" ] && break; sleep 0.05; done
+run_ns curl -sS --max-time 5 "$URL/bytes/7"
+expect_stdout "tap: httpd serves others while a request is stalled" "abcdefg"
+kill "$stall_pid" 2>/dev/null
+
+# ---- bad input: garbage frames on the tap ------------------------------------------------------
+# inject.py IFACE GUEST_MAC COUNT SEED: COUNT frames written on IFACE with an AF_PACKET socket (so
+# the guest reads them from the tap): random bytes, random Ethernet payloads, truncated frames,
+# IPv4 headers with wrong versions, lengths, checksums and options, fragments, and TCP segments
+# with valid checksums but random flags, sequence numbers and options (from the host's address,
+# so the host's RSTs clean up whatever they open). Paced a little so most reach the guest.
+cat >"$TMPD/inject.py" <<'EOF'
+import random, socket, struct, sys, time
+iface, gmac, count, seed = sys.argv[1], sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
+rnd = random.Random(seed)
+dst = bytes.fromhex(gmac.replace(":", ""))
+src = bytes.fromhex(open("/sys/class/net/%s/address" % iface).read().strip().replace(":", ""))
+hip, gip = socket.inet_aton("10.77.0.1"), socket.inet_aton("10.77.0.2")
+def rb(n): return bytes(rnd.getrandbits(8) for _ in range(n))
+def csum(b):
+    if len(b) % 2: b += b"\0"
+    s = sum(struct.unpack("!%dH" % (len(b) // 2), b))
+    while s >> 16: s = (s & 0xffff) + (s >> 16)
+    return ~s & 0xffff
+def ip(payload, proto=6, good=True, frag=0, ihl=5, ver=4, tlen=None, opts=b""):
+    tl = 20 + len(opts) + len(payload) if tlen is None else tlen
+    h = struct.pack("!BBHHHBBH4s4s", ver << 4 | ihl, 0, tl & 0xffff, rnd.getrandbits(16), frag,
+                    rnd.choice([1, 64, 255]), proto, 0, hip, gip) + opts
+    if good: h = h[:10] + struct.pack("!H", csum(h)) + h[12:]
+    else: h = h[:10] + rb(2) + h[12:]
+    return h + payload
+def tcp(good=True):
+    opts = rb(rnd.choice([0, 4, 8, 12, 40]))
+    doff = rnd.choice([5 + len(opts) // 4, rnd.randrange(16)])
+    data = rb(rnd.randrange(0, 200))
+    h = struct.pack("!HHIIBBHHH", rnd.randrange(1024, 65536), rnd.choice([8080, 8080, 80, 0]),
+                    rnd.getrandbits(32), rnd.getrandbits(32), doff << 4, rnd.getrandbits(8),
+                    rnd.getrandbits(16), 0, rnd.getrandbits(16)) + opts + data
+    if good:
+        pseudo = hip + gip + struct.pack("!BBH", 0, 6, len(h))
+        h = h[:16] + struct.pack("!H", csum(pseudo + h)) + h[18:]
+    return h
+def eth(payload, etype=0x0800, to=None):
+    return (to or dst) + src + struct.pack("!H", etype) + payload
+def frame(kind):
+    if kind == 0: return rb(rnd.randrange(14, 1515))                   # random bytes
+    if kind == 1: return eth(rb(rnd.randrange(0, 1500)), rnd.getrandbits(16))
+    if kind == 2:                                                      # truncated
+        f = eth(ip(tcp()))
+        return f[:rnd.randrange(14, len(f))]
+    if kind == 3:                                                      # bad IPv4 headers
+        return eth(ip(tcp(rnd.random() < 0.5), good=rnd.random() < 0.5, ihl=rnd.randrange(16),
+                      ver=rnd.choice([4, 4, 6, 0, 15]), tlen=rnd.choice([None, rnd.getrandbits(16)]),
+                      opts=rb(rnd.choice([0, 4, 40]))))
+    if kind == 4:                                                      # fragments
+        return eth(ip(rb(rnd.randrange(8, 1400)), proto=rnd.choice([6, 17, 1]),
+                      frag=rnd.getrandbits(13) | rnd.choice([0, 0x2000])))
+    if kind == 5: return eth(ip(tcp()))                                # checksummed TCP, random
+    if kind == 6: return eth(ip(rb(rnd.randrange(0, 600)), proto=rnd.choice([1, 17, 2, 47, 255])))
+    if kind == 7: return eth(rb(rnd.randrange(0, 60)), 0x0806, rnd.choice([dst, b"\xff" * 6]))
+    return eth(rb(rnd.randrange(0, 1500)), 0x0800, b"\xff" * 6)       # broadcast garbage
+s = socket.socket(socket.AF_PACKET, socket.SOCK_RAW)
+s.bind((iface, 0))
+sent = failed = 0
+for i in range(count):
+    f = frame(i % 9)
+    try:
+        s.send(f[:1514])
+        sent += 1
+    except OSError:
+        failed += 1
+    if i % 100 == 99:
+        time.sleep(0.002)
+print("injected %d frames (%d refused by the host kernel)" % (sent, failed))
+EOF
+GMAC=$(in_ns ip neigh show $G dev tap0 | sed -n 's/.* lladdr \([0-9a-f:]*\).*/\1/p')
+check "tap: the host knows the guest's MAC" "ip neigh: $(in_ns ip neigh show dev tap0)" \
+  test -n "$GMAC"
+# tap_counts: frames the host queued for the guest on tap0, and frames it dropped (queue full).
+tap_counts() {
+  in_ns cat /sys/class/net/tap0/statistics/{tx_packets,tx_dropped} | paste -sd' '
+}
+read -r q_before d_before <<<"$(tap_counts)"
+RUN_TIMEOUT=60 run_ns python3 "$TMPD/inject.py" tap0 "${GMAC:-52:54:00:00:00:00}" 10000 1
+expect_stdout_has "tap: 10000 garbage frames injected" '^injected (9[0-9]{3}|10000) frames'
+read -r q_after d_after <<<"$(tap_counts)"
+echo "note - tap: during the injection the host queued $((q_after - q_before)) frames for the guest" \
+  "and dropped $((d_after - d_before)) (tap queue full)"
+run_ns curl -sS --max-time 10 "$URL/bytes/9"
+expect_stdout "tap: httpd still answers after the garbage frames" "abcdefghi"
+RUN_TIMEOUT=30 run_ns python3 -c "
+import socket
+ok = 0
+for _ in range(50):
+    with socket.create_connection(('$G', 8080), timeout=10) as s:
+        s.sendall(b'GET /bytes/3 HTTP/1.1\r\nHost: t\r\nConnection: close\r\n\r\n')
+        data = b''
+        while True:
+            c = s.recv(4096)
+            if not c: break
+            data += c
+        ok += data.startswith(b'HTTP/1.1 200 ') and data.endswith(b'abc')
+print('after garbage', ok)"
+expect_stdout "tap: 50 more connections after the garbage frames all answered" "after garbage 50"
+guest_alive "tap httpd"
+stop_guest
+
+# ==== tap: iperf3d ============================================================================
+make_ns
+guest_start iperf3d build/iperf3d.elf "${TAP_OPTS[@]}" --
+# rate: the receiver summary's bitrate.
+rate() { grep 'receiver' "$OUT" | tail -1 | sed -n 's/.* \([0-9.]*\) \([KMG]*\)bits\/sec.*/\1/p'; }
+RUN_TIMEOUT=30 run_ns iperf3 -c $G -t 3
+expect_status "tap: iperf3 -c -t 3 exits 0" 0
+check "tap: iperf3 -t 3 reports a non-zero receiver bitrate" "rate '$(rate)'" positive "$(rate)"
+RUN_TIMEOUT=30 run_ns iperf3 -c $G -t 3 -R
+expect_status "tap: iperf3 -c -t 3 -R exits 0" 0
+expect_stdout_has "tap: iperf3 -R runs in reverse" "Reverse mode, remote host $G is sending"
+check "tap: iperf3 -R reports a non-zero receiver bitrate" "rate '$(rate)'" positive "$(rate)"
+check "tap: iperf3d reports the bytes it really moved" "$(cat "$GOUT")" \
+  bash -c "grep -Eq 'test 1: 1 stream\\(s\\), received [1-9][0-9]* bytes' '$GOUT' &&
+    grep -Eq 'test 2: 1 stream\\(s\\), received 0 bytes, sent [1-9][0-9]* bytes' '$GOUT'"
+guest_alive "tap iperf3d"
+stop_guest
+
+# ==== tap: sockperfd ==========================================================================
+make_ns
+guest_start sockperfd build/sockperfd.elf "${TAP_OPTS[@]}" --
+SP=$(sed -n 's/^.*listening on port \([0-9][0-9]*\).*$/\1/p' "$GOUT")
+RUN_TIMEOUT=30 run_ns sockperf ping-pong -i $G -p "$SP" -m 64 -t 3
+cat "$ERR" >>"$OUT"
+expect_status "tap: sockperf ping-pong udp -m 64 -t 3 exits 0" 0
+expect_stdout_has "tap: sockperf ping-pong udp: no dropped, duplicated or reordered messages" \
+  '# dropped messages = 0; # duplicated messages = 0; # out-of-order messages = 0'
+expect_stdout_has "tap: sockperf ping-pong udp: replies received" \
+  '\[Valid Duration\].*ReceivedMessages=[1-9][0-9]*'
+expect_stdout_has "tap: sockperf ping-pong udp: latency summary" 'Summary: Latency is [0-9.]+ usec'
+guest_alive "tap sockperfd"
+stop_guest
+
+summary
