@@ -57,7 +57,8 @@ uint64_t vm_wait_ready(struct vm *vm, uint64_t timeout_ns) {
   struct timespec deadline = deadline_after(forever ? 0 : timeout_ns);
   if (!vm->net) {
     /* Absolute, so a signal that interrupts the sleep does not restart it. */
-    while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &deadline, NULL) == EINTR)
+    while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &deadline, NULL) == EINTR &&
+           !vm_stop_signal)
       ;
     return 0;
   }
@@ -67,7 +68,7 @@ uint64_t vm_wait_ready(struct vm *vm, uint64_t timeout_ns) {
     int n = ppoll(&pfd, 1, forever ? NULL : &left, NULL);
     if (n > 0)
       return (pfd.revents & POLLIN) ? UNIKVM_READY_NET_RX : 0;
-    if (n == 0 || errno != EINTR)
+    if (n == 0 || errno != EINTR || vm_stop_signal)
       return 0;
   }
 }

@@ -192,6 +192,7 @@ static int run(const struct options *opts, struct vm *vm) {
     return die(EXIT_USAGE, "guest arguments", err);
   if (kvm_vcpu_reset(&cpu, image.entry, vm->mem.size, UNIKVM_BOOT_INFO_ADDR, err, sizeof(err)) < 0)
     return die(EXIT_SETUP, "kvm", err);
+  vm_catch_signals();
   int status = vm_run(vm, &cpu);
   if (vm->net)
     net_close(vm->net);

@@ -68,7 +68,7 @@ void options_usage(FILE *out) {
           "Exit status: the guest's own exit status (0..255), or\n"
           "  120 bad command line   121 image rejected   122 KVM/host setup failed\n"
           "  123 guest crashed (CPU exception, triple fault)\n"
-          "  124 guest broke the hypercall ABI   134 guest aborted\n");
+          "  124 guest broke the hypercall ABI   134 guest aborted   130/143 SIGINT/SIGTERM\n");
 }
 
 static int bad(char *err, size_t errlen, const char *what, const char *why) {

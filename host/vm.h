@@ -32,6 +32,14 @@ int vm_fail(struct vm *vm, int status, const char *what, const char *fmt, ...)
     __attribute__((format(printf, 4, 5)));
 
 /*
+ * Set by SIGINT/SIGTERM (see vm_catch_signals): the run loop and the host
+ * waits stop at the next chance, so that --stats still prints and a
+ * user-mode helper is reaped.
+ */
+extern volatile int vm_stop_signal;
+void vm_catch_signals(void);
+
+/*
  * Sleeps until a device has something for the guest or TIMEOUT_NS (relative,
  * UINT64_MAX = no limit) has passed; returns enum unikvm_ready bits.
  */

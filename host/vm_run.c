@@ -51,6 +51,10 @@ static int handle_exit(struct vm *vm, struct kvm_vcpu *cpu) {
 
 int vm_run(struct vm *vm, struct kvm_vcpu *cpu) {
   while (!vm->stopped) {
+    if (vm_stop_signal) {
+      vm_fail(vm, 128 + vm_stop_signal, "stopped", "%s", strsignal(vm_stop_signal));
+      break;
+    }
     if (ioctl(cpu->vcpu_fd, KVM_RUN, 0) < 0) {
       if (errno == EINTR || errno == EAGAIN)
         continue;

@@ -67,6 +67,17 @@ exits=$(sed -n 's/.* exits=\([0-9]*\).*/\1/p' "$ERR")
 check "sleep waits in the poll hypercall, not spinning" "poll=${polls:-?} exits=${exits:-?}" \
   test "${polls:-0}" -ge 1 -a "${exits:-999}" -lt 50
 
+# SIGTERM stops the VM cleanly: one line, --stats still printed, status 128 + 15.
+$UNIKVM --stats $GT sleep >"$OUT" 2>"$ERR" &
+pid=$!
+sleep 0.3
+kill -TERM "$pid"
+wait "$pid"
+STATUS=$?
+expect_status "SIGTERM ends unikvm with 143" 143
+expect_one_line_error "SIGTERM is reported" '^unikvm: stopped: Terminated$'
+expect_stderr_has "SIGTERM still prints --stats" '^unikvm: stats: hypercalls '
+
 # ---- memory --------------------------------------------------------------------
 run $UNIKVM --mem 32M $GT malloc
 blocks=$(sed -n 's/^blocks=//p' "$OUT")
