@@ -170,20 +170,3 @@ int blkdev_submit(struct blkdev_req *reqs, size_t count) {
       return reqs[i].ret;
   return 0;
 }
-
-static int one(enum blkdev_op op, uint64_t sector, void *buf, size_t len) {
-  struct blkdev_req req = {.op = op, .sector = sector, .buf = buf, .len = len};
-  return blkdev_submit(&req, 1);
-}
-
-int blkdev_read(uint64_t sector, void *buf, size_t len) {
-  return one(BLKDEV_READ, sector, buf, len);
-}
-
-int blkdev_write(uint64_t sector, const void *buf, size_t len) {
-  return one(BLKDEV_WRITE, sector, (void *)buf, len);
-}
-
-int blkdev_flush(void) {
-  return one(BLKDEV_FLUSH, 0, NULL, 0);
-}
