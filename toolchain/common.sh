@@ -211,3 +211,27 @@ apt_fetch() {
 	fi
 	flock -u 9
 }
+
+# fetch_source_package PKG VERSION DSC_FILE DSC_SHA256 ORIG_FILE ORIG_SHA256: makes sure the
+# Debian source package's .dsc and .orig tarball are in $TC_DL with their pinned sums (fetching
+# them with apt-get source when missing), and that the .dsc lists the tarball with its sum: the
+# .dsc is what ties the .orig tarball to the Debian version.
+fetch_source_package() {
+	local pkg=$1 version=$2 dsc=$TC_DL/$3 dsc_sum=$4 orig=$TC_DL/$5 orig_sum=$6 pair f want got
+	if ! cached_ok "$orig" "$orig_sum" || ! cached_ok "$dsc" "$dsc_sum"; then
+		note "fetching source package $pkg $version"
+		apt_fetch "source package $pkg $version" source --download-only "$pkg=$version"
+		for pair in "$dsc:$dsc_sum" "$orig:$orig_sum"; do
+			f=${pair%%:*} want=${pair##*:}
+			[ -f "$f" ] || die "apt-get source did not produce $(basename "$f")"
+			got=$(sha256_of "$f")
+			if [ "$got" != "$want" ]; then
+				mv -f "$f" "$f.rejected"
+				die "$(basename "$f"): sha256 mismatch (expected $want, got $got)"
+			fi
+		done
+	fi
+	awk -v sum="$orig_sum" -v file="$5" \
+		'$1 == sum && $3 == file { found = 1 } END { exit !found }' "$dsc" ||
+		die "$3: does not list $5 with sha256 $orig_sum"
+}

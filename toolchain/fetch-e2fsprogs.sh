@@ -19,26 +19,8 @@ if [ -f "$dest/lib/ext2fs/openfs.c" ] && [ "$(cat "$dest/.toolchain-inputs" 2>/d
 fi
 
 orig=$TC_DL/$E2FSPROGS_ORIG_FILE
-dsc=$TC_DL/$E2FSPROGS_DSC_FILE
-if ! cached_ok "$orig" "$E2FSPROGS_ORIG_SHA256" || ! cached_ok "$dsc" "$E2FSPROGS_DSC_SHA256"; then
-	note "fetching source package $E2FSPROGS_SRC_PACKAGE $E2FSPROGS_SRC_VERSION"
-	apt_fetch "source package $E2FSPROGS_SRC_PACKAGE $E2FSPROGS_SRC_VERSION" \
-		source --download-only "$E2FSPROGS_SRC_PACKAGE=$E2FSPROGS_SRC_VERSION"
-	for pair in "$dsc:$E2FSPROGS_DSC_SHA256" "$orig:$E2FSPROGS_ORIG_SHA256"; do
-		f=${pair%%:*} want=${pair##*:}
-		[ -f "$f" ] || die "apt-get source did not produce $(basename "$f")"
-		got=$(sha256_of "$f")
-		if [ "$got" != "$want" ]; then
-			mv -f "$f" "$f.rejected"
-			die "$(basename "$f"): sha256 mismatch (expected $want, got $got)"
-		fi
-	done
-fi
-
-# The .dsc ties the .orig tarball to the Debian version.
-awk -v sum="$E2FSPROGS_ORIG_SHA256" -v file="$E2FSPROGS_ORIG_FILE" \
-	'$1 == sum && $3 == file { found = 1 } END { exit !found }' "$dsc" ||
-	die "$E2FSPROGS_DSC_FILE: does not list $E2FSPROGS_ORIG_FILE with sha256 $E2FSPROGS_ORIG_SHA256"
+fetch_source_package "$E2FSPROGS_SRC_PACKAGE" "$E2FSPROGS_SRC_VERSION" "$E2FSPROGS_DSC_FILE" "$E2FSPROGS_DSC_SHA256" \
+	"$E2FSPROGS_ORIG_FILE" "$E2FSPROGS_ORIG_SHA256"
 
 tmp=$TC_OUT/.e2fsprogs-unpack
 rm -rf "$tmp" "$dest"

@@ -18,27 +18,8 @@ if [ -f "$dest/src/core/tcp.c" ] && [ "$(cat "$dest/.toolchain-inputs" 2>/dev/nu
 fi
 
 orig=$TC_DL/$LWIP_ORIG_FILE
-dsc=$TC_DL/$LWIP_DSC_FILE
-if ! cached_ok "$orig" "$LWIP_ORIG_SHA256" || ! cached_ok "$dsc" "$LWIP_DSC_SHA256"; then
-	note "fetching source package $LWIP_SRC_PACKAGE $LWIP_SRC_VERSION"
-	apt_fetch "source package $LWIP_SRC_PACKAGE $LWIP_SRC_VERSION" \
-		source --download-only "$LWIP_SRC_PACKAGE=$LWIP_SRC_VERSION"
-	for pair in "$dsc:$LWIP_DSC_SHA256" "$orig:$LWIP_ORIG_SHA256"; do
-		f=${pair%%:*} want=${pair##*:}
-		[ -f "$f" ] || die "apt-get source did not produce $(basename "$f")"
-		got=$(sha256_of "$f")
-		if [ "$got" != "$want" ]; then
-			mv -f "$f" "$f.rejected"
-			die "$(basename "$f"): sha256 mismatch (expected $want, got $got)"
-		fi
-	done
-fi
-
-# The .dsc is what ties the .orig tarball to the Debian version: it must
-# list the tarball with the pinned sum.
-awk -v sum="$LWIP_ORIG_SHA256" -v file="$LWIP_ORIG_FILE" \
-	'$1 == sum && $3 == file { found = 1 } END { exit !found }' "$dsc" ||
-	die "$LWIP_DSC_FILE: does not list $LWIP_ORIG_FILE with sha256 $LWIP_ORIG_SHA256"
+fetch_source_package "$LWIP_SRC_PACKAGE" "$LWIP_SRC_VERSION" "$LWIP_DSC_FILE" "$LWIP_DSC_SHA256" \
+	"$LWIP_ORIG_FILE" "$LWIP_ORIG_SHA256"
 
 tmp=$TC_OUT/.lwip-unpack
 rm -rf "$tmp" "$dest"
