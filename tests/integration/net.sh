@@ -42,20 +42,8 @@ has() {
   expect_stdout_has "$1" "^$(sed 's/[][().*^$]/\\&/g' <<<"$1"): ok$"
 }
 
-# make_ns [notap]: a fresh namespace $NS with lo up and, unless notap, tap0 at 10.77.0.1/24.
-NS_COUNT=0
-make_ns() {
-  NS_COUNT=$((NS_COUNT + 1))
-  NS=unikvm-t$$-$NS_COUNT
-  ip netns add "$NS" || { echo "FATAL: cannot create network namespace $NS" >&2; exit 1; }
-  NAMESPACES+=("$NS")
-  ip netns exec "$NS" ip link set lo up
-  [ "${1:-}" = notap ] && return 0
-  ip netns exec "$NS" ip tuntap add tap0 mode tap &&
-    ip netns exec "$NS" ip link set tap0 up &&
-    ip netns exec "$NS" ip addr add 10.77.0.1/24 dev tap0 ||
-    { echo "FATAL: cannot set up tap0 in $NS" >&2; exit 1; }
-}
+NS_PREFIX=unikvm-t
+. tests/integration/netns.sh
 
 drop_ns() {
   ip netns del "$NS"

@@ -40,20 +40,8 @@ for f in $UNIKVM build/unikvm-slirp build/httpd.elf build/iperf3d.elf build/sock
 done
 
 # ---- namespaces and guests ------------------------------------------------------------------
-NS_COUNT=0
-# make_ns [notap]: a fresh namespace $NS with lo up and, unless notap, tap0 at 10.77.0.1/24.
-make_ns() {
-  NS_COUNT=$((NS_COUNT + 1))
-  NS=unikvm-nag$$-$NS_COUNT
-  ip netns add "$NS" || { echo "FATAL: cannot create network namespace $NS" >&2; exit 1; }
-  NAMESPACES+=("$NS")
-  ip netns exec "$NS" ip link set lo up
-  [ "${1:-}" = notap ] && return 0
-  ip netns exec "$NS" ip tuntap add tap0 mode tap &&
-    ip netns exec "$NS" ip link set tap0 up &&
-    ip netns exec "$NS" ip addr add 10.77.0.1/24 dev tap0 ||
-    { echo "FATAL: cannot set up tap0 in $NS" >&2; exit 1; }
-}
+NS_PREFIX=unikvm-nag
+. tests/integration/netns.sh
 
 # stop_guest: ends the current guest (by its PID) and deletes its namespace.
 stop_guest() {
