@@ -90,37 +90,8 @@ guest_alive() {
 }
 
 # ---- clients (the same as net_apps_native.sh's, with the host as a parameter) ----------------
-# raw.py HOST PORT MODE PAYLOAD: sends PAYLOAD (a Python expression) on one TCP connection.
-# MODE read: prints what comes back, then "=== after head: N bytes" (what followed the first
-# blank line), then "=== closed", "=== reset" or "=== open" (kept open for 3 s without more).
-# MODE stall: sends, touches the file $STALL_MARK, then holds the connection for 20 s.
-cat >"$TMPD/raw.py" <<'EOF'
-import os, socket, sys, time
-host, port, mode, payload = sys.argv[1], int(sys.argv[2]), sys.argv[3], eval(sys.argv[4])
-s = socket.create_connection((host, port), timeout=10)
-s.sendall(payload.encode("latin-1"))
-if mode == "stall":
-    open(os.environ["STALL_MARK"], "w").close()
-    time.sleep(20)
-    sys.exit(0)
-s.settimeout(3)
-data, end = b"", "=== open"
-try:
-    while True:
-        chunk = s.recv(65536)
-        if not chunk:
-            end = "=== closed"
-            break
-        data += chunk
-except socket.timeout:
-    pass
-except ConnectionResetError:
-    end = "=== reset"
-head = data.find(b"\r\n\r\n")
-after = len(data) - head - 4 if head >= 0 else -1
-sys.stdout.write(data.decode("latin-1") + "\n=== after head: %d bytes\n%s\n" % (after, end))
-EOF
-raw() { run ip netns exec "$NS" python3 "$TMPD/raw.py" "$@"; }
+RAW=tests/integration/http_raw.py
+raw() { run ip netns exec "$NS" python3 $RAW "$@"; }
 
 # many.py HOST PORT: 1000 sequential connections, then 200 open at once, one request each.
 cat >"$TMPD/many.py" <<'EOF'
@@ -144,16 +115,8 @@ socks = [socket.create_connection((host, port), timeout=10) for _ in range(200)]
 print("concurrent", sum(get(s) for s in reversed(socks)))
 EOF
 
-# pattern_sha N: sha256 of the /bytes/N body (byte i is 'a' + i % 26).
-pattern_sha() {
-  python3 -c "
-import hashlib, sys
-n = int(sys.argv[1]); unit = bytes(range(97, 123)) * 40330
-h = hashlib.sha256()
-while n > 0:
-    k = min(n, len(unit)); h.update(unit[:k]); n -= k
-print(h.hexdigest())" "$1"
-}
+# pattern_sha N: sha256 of the /bytes/N body.
+pattern_sha() { python3 tests/integration/pattern_sha.py "$1"; }
 
 positive() { awk -v v="$1" 'BEGIN { exit !(v + 0 > 0) }'; }
 
@@ -239,7 +202,7 @@ run_ns curl -sS --max-time 10 "$URL/bytes/5"
 expect_stdout "tap: httpd keeps serving after malformed requests" "abcde"
 
 # ---- bad input: a request that never finishes --------------------------------------------------
-STALL_MARK=$TMPD/stalled in_ns timeout 30 python3 "$TMPD/raw.py" $G 8080 stall \
+STALL_MARK=$TMPD/stalled in_ns timeout 30 python3 $RAW $G 8080 stall \
   '"GET /bytes/10 HTTP/1.1\r\nHost: t\r\n"' &
 stall_pid=$!
 PIDS+=("$stall_pid")

@@ -52,49 +52,11 @@ start() {
   exit 1
 }
 
-# raw.py PORT MODE PAYLOAD: sends PAYLOAD (a Python expression) on one TCP connection.
-# MODE read: prints what comes back, then "=== after head: N bytes" (what followed the first
-# blank line), then "=== closed" when the server closed the connection or "=== open" when it
-# kept it open for 3 s without sending more.
-# MODE stall: sends, touches the file $STALL_MARK, then holds the connection for 20 s.
-cat >"$TMPD/raw.py" <<'EOF'
-import os, socket, sys, time
-port, mode, payload = int(sys.argv[1]), sys.argv[2], eval(sys.argv[3])
-s = socket.create_connection(("127.0.0.1", port), timeout=10)
-s.sendall(payload.encode("latin-1"))
-if mode == "stall":
-    open(os.environ["STALL_MARK"], "w").close()
-    time.sleep(20)
-    sys.exit(0)
-s.settimeout(3)
-data, end = b"", "=== open"
-try:
-    while True:
-        chunk = s.recv(65536)
-        if not chunk:
-            end = "=== closed"
-            break
-        data += chunk
-except socket.timeout:
-    pass
-except ConnectionResetError:
-    end = "=== reset"
-head = data.find(b"\r\n\r\n")
-after = len(data) - head - 4 if head >= 0 else -1
-sys.stdout.write(data.decode("latin-1") + "\n=== after head: %d bytes\n%s\n" % (after, end))
-EOF
-raw() { run python3 "$TMPD/raw.py" "$@"; }
+RAW=tests/integration/http_raw.py
+raw() { run python3 $RAW 127.0.0.1 "$@"; }
 
-# pattern_sha N: sha256 of the /bytes/N body (byte i is 'a' + i % 26).
-pattern_sha() {
-  python3 -c "
-import hashlib, sys
-n = int(sys.argv[1]); unit = bytes(range(97, 123)) * 40330
-h = hashlib.sha256()
-while n > 0:
-    k = min(n, len(unit)); h.update(unit[:k]); n -= k
-print(h.hexdigest())" "$1"
-}
+# pattern_sha N: sha256 of the /bytes/N body.
+pattern_sha() { python3 tests/integration/pattern_sha.py "$1"; }
 
 positive() { awk -v v="$1" 'BEGIN { exit !(v + 0 > 0) }'; }
 
@@ -187,7 +149,7 @@ expect_stdout_has "httpd HTTP/1.0 keep-alive is confirmed" '^Connection: keep-al
 expect_stdout_has "httpd HTTP/1.0 keep-alive stays open" '^=== open'
 
 # A request that never finishes must not hold up anyone else.
-STALL_MARK=$TMPD/stalled python3 "$TMPD/raw.py" $HP stall '"GET /bytes/10 HTTP/1.1\r\nHost: t\r\n"' &
+STALL_MARK=$TMPD/stalled python3 $RAW 127.0.0.1 $HP stall '"GET /bytes/10 HTTP/1.1\r\nHost: t\r\n"' &
 stall_pid=$!
 PIDS+=("$stall_pid")
 for _ in $(seq 100); do [ -e "$TMPD/stalled" ] && break; sleep 0.05; done
