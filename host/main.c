@@ -17,6 +17,7 @@
 #include "kvm_vcpu.h"
 #include "net.h"
 #include "options.h"
+#include "teardown.h"
 #include "unikvm/abi.h"
 #include "unikvm/version.h"
 #include "vm.h"
@@ -203,8 +204,7 @@ static int run(const struct options *opts, struct vm *vm) {
     if (vm->blk)
       blk_print_stats(vm->blk, stderr);
   }
-  /* No teardown: exit releases the VM and RAM, and doing it here only
-   * delays the exit status by the same amount. */
+  teardown_in_background();
   return status;
 }
 
