@@ -4,8 +4,11 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
+#include <linux/aio_abi.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "exit_status.h"
@@ -35,19 +38,39 @@ int blk_open(struct blk_device *blk, const char *spec, char *err, size_t errlen)
   struct stat st;
   if (blk->fd < 0 || fstat(blk->fd, &st) < 0) {
     snprintf(err, errlen, "%s: %s", path, strerror(errno));
+    if (blk->fd >= 0)
+      close(blk->fd);
     return -1;
   }
   if (!S_ISREG(st.st_mode) && !S_ISBLK(st.st_mode)) {
     snprintf(err, errlen, "%s: not a regular file or block device", path);
+    close(blk->fd);
     return -1;
   }
   off_t size = S_ISBLK(st.st_mode) ? lseek(blk->fd, 0, SEEK_END) : st.st_size;
   blk->sectors = (uint64_t)size / BLK_SECTOR_SIZE;
   if (blk->sectors == 0) {
     snprintf(err, errlen, "%s: smaller than one %u-byte sector", path, BLK_SECTOR_SIZE);
+    close(blk->fd);
     return -1;
   }
+  /* Without AIO (a kernel without it, or aio-max-nr reached) requests run one at a time. */
+  aio_context_t ctx = 0;
+  blk->iocbs = calloc(UNIKVM_BLK_BATCH_MAX, sizeof(*blk->iocbs));
+  if (blk->iocbs && syscall(SYS_io_setup, UNIKVM_BLK_BATCH_MAX, &ctx) == 0)
+    blk->aio = ctx;
   return 0;
+}
+
+void blk_close(struct blk_device *blk) {
+  if (blk->aio)
+    syscall(SYS_io_destroy, blk->aio);
+  free(blk->iocbs);
+  if (blk->fd >= 0)
+    close(blk->fd);
+  blk->aio = 0;
+  blk->iocbs = NULL;
+  blk->fd = -1;
 }
 
 /* Full pread/pwrite: short transfers are retried, EOF is an I/O error. */
@@ -65,14 +88,21 @@ static int transfer(int fd, bool write, uint8_t *buf, size_t len, uint64_t off) 
   return 0;
 }
 
-/* Checks and runs one request; returns its ret, or 1 when the VM must stop. */
-static int64_t run_request(struct vm *vm, struct blk_device *blk, const struct unikvm_blk_req *r) {
+/* A checked read or write, ready to run. */
+struct job {
+  uint8_t *buf;
+  uint64_t off, end; /* bytes on the disk: [off, end) */
+  bool write;
+};
+
+/*
+ * Checks request r: 0 and *job filled when it is a read or write to run,
+ * a negative error for the guest, 1 when the VM must stop.
+ */
+static int64_t check_request(struct vm *vm, struct blk_device *blk, const struct unikvm_blk_req *r,
+                             struct job *job) {
   uint32_t op = r->op, len = r->len;
   uint64_t sector = r->sector, gpa = r->data, end;
-  if (op == UNIKVM_BLK_FLUSH) {
-    blk->flushes++;
-    return fdatasync(blk->fd) < 0 ? -errno : 0;
-  }
   if (op != UNIKVM_BLK_READ && op != UNIKVM_BLK_WRITE)
     return -UNIKVM_EINVAL;
   uint8_t *buf = guest_mem_ptr(&vm->mem, gpa, len);
@@ -87,8 +117,131 @@ static int64_t run_request(struct vm *vm, struct blk_device *blk, const struct u
     return -UNIKVM_EINVAL;
   if (op == UNIKVM_BLK_WRITE && blk->readonly)
     return -UNIKVM_EROFS;
-  op == UNIKVM_BLK_WRITE ? blk->writes++ : blk->reads++;
-  return transfer(blk->fd, op == UNIKVM_BLK_WRITE, buf, len, sector * BLK_SECTOR_SIZE);
+  *job = (struct job){buf, sector * BLK_SECTOR_SIZE, end * BLK_SECTOR_SIZE, op == UNIKVM_BLK_WRITE};
+  return 0;
+}
+
+/* Whether job j must wait for one of group[0..n): they overlap and one of them writes. */
+static bool conflicts(const struct job *jobs, const uint32_t *group, uint32_t n, uint32_t j) {
+  for (uint32_t k = 0; k < n; k++) {
+    const struct job *a = &jobs[group[k]], *b = &jobs[j];
+    if ((a->write || b->write) && a->off < b->end && b->off < a->end)
+      return true;
+  }
+  return false;
+}
+
+static int run_job(struct blk_device *blk, const struct job *j) {
+  return transfer(blk->fd, j->write, j->buf, (size_t)(j->end - j->off), j->off);
+}
+
+/* Finishes one AIO completion: a short transfer is completed synchronously (EOF: -EIO). */
+static int64_t aio_result(struct blk_device *blk, const struct job *j, int64_t res) {
+  uint64_t len = j->end - j->off;
+  if (res < 0 || (uint64_t)res >= len)
+    return res < 0 ? res : 0;
+  return transfer(blk->fd, j->write, j->buf + res, (size_t)(len - (uint64_t)res),
+                  j->off + (uint64_t)res);
+}
+
+/*
+ * Runs group[0..n), requests that do not depend on each other, with every
+ * one in flight at once through kernel AIO (which for O_DIRECT reaches the
+ * host's device queue); rets[group[k]] gets each result. Without AIO, or
+ * for a single request, they run one after the other.
+ */
+static void run_group(struct blk_device *blk, const struct job *jobs, const uint32_t *group,
+                      uint32_t n, int64_t *rets) {
+  uint32_t submitted = 0;
+  if (blk->aio && n > 1) {
+    struct iocb *ptrs[UNIKVM_BLK_BATCH_MAX];
+    for (uint32_t k = 0; k < n; k++) {
+      const struct job *j = &jobs[group[k]];
+      blk->iocbs[k] = (struct iocb){
+          .aio_data = k,
+          .aio_lio_opcode = j->write ? IOCB_CMD_PWRITE : IOCB_CMD_PREAD,
+          .aio_fildes = (uint32_t)blk->fd,
+          .aio_buf = (uint64_t)(uintptr_t)j->buf,
+          .aio_nbytes = j->end - j->off,
+          .aio_offset = (int64_t)j->off,
+      };
+      ptrs[k] = &blk->iocbs[k];
+    }
+    while (submitted < n) {
+      long got = syscall(SYS_io_submit, blk->aio, (long)(n - submitted), ptrs + submitted);
+      if (got > 0)
+        submitted += (uint32_t)got;
+      else if (got < 0 && errno == EINTR)
+        continue;
+      else
+        break; /* EAGAIN and the like: the rest run synchronously below */
+    }
+  }
+  /* Independent of the ones in flight, so they may run meanwhile. */
+  for (uint32_t k = submitted; k < n; k++)
+    rets[group[k]] = run_job(blk, &jobs[group[k]]);
+  if (submitted > blk->max_in_flight)
+    blk->max_in_flight = submitted;
+  struct io_event events[UNIKVM_BLK_BATCH_MAX];
+  for (uint32_t left = submitted; left > 0;) {
+    long got = syscall(SYS_io_getevents, blk->aio, 1L, (long)left, events, NULL);
+    if (got < 0 && errno == EINTR)
+      continue;
+    if (got <= 0) {
+      /* Cannot happen with a valid context; fail what is left rather than hang. */
+      for (uint32_t k = 0; k < submitted; k++)
+        if (rets[group[k]] == 1)
+          rets[group[k]] = -EIO;
+      return;
+    }
+    for (long e = 0; e < got; e++) {
+      uint32_t k = (uint32_t)events[e].data;
+      rets[group[k]] = aio_result(blk, &jobs[group[k]], events[e].res);
+    }
+    left -= (uint32_t)got;
+  }
+}
+
+/*
+ * Runs reqs[0..count) with the effect of running them in order: requests
+ * go out together until one overlaps a write among them (or is a write
+ * overlapping them) or a FLUSH comes; those wait until everything before
+ * them completed. Returns -1 when the VM must stop (nothing ran then).
+ */
+static int run_batch(struct vm *vm, struct blk_device *blk, struct unikvm_blk_req *reqs,
+                     uint32_t count) {
+  struct job jobs[UNIKVM_BLK_BATCH_MAX];
+  int64_t rets[UNIKVM_BLK_BATCH_MAX];
+  uint32_t group[UNIKVM_BLK_BATCH_MAX], n = 0;
+  for (uint32_t i = 0; i < count; i++) {
+    /* Pending (1) until run, unless the check fails; a FLUSH is checked when it runs. */
+    rets[i] = reqs[i].op == UNIKVM_BLK_FLUSH ? 1 : check_request(vm, blk, &reqs[i], &jobs[i]);
+    if (rets[i] == 1 && reqs[i].op != UNIKVM_BLK_FLUSH)
+      return -1;
+    if (rets[i] == 0)
+      rets[i] = 1;
+  }
+  for (uint32_t i = 0; i <= count; i++) {
+    bool flush = i < count && reqs[i].op == UNIKVM_BLK_FLUSH;
+    bool pending = i < count && !flush && rets[i] == 1;
+    if (n > 0 && (i == count || flush || (pending && conflicts(jobs, group, n, i)))) {
+      run_group(blk, jobs, group, n, rets);
+      n = 0;
+    }
+    if (flush) {
+      blk->flushes++;
+      rets[i] = fdatasync(blk->fd) < 0 ? -errno : 0;
+    } else if (pending) {
+      jobs[i].write ? blk->writes++ : blk->reads++;
+      group[n++] = i;
+    }
+  }
+  for (uint32_t i = 0; i < count; i++) {
+    if (rets[i] < 0)
+      blk->errors++;
+    reqs[i].ret = rets[i];
+  }
+  return 0;
 }
 
 int hc_blk_io(struct vm *vm, uint64_t arg_gpa) {
@@ -105,14 +258,8 @@ int hc_blk_io(struct vm *vm, uint64_t arg_gpa) {
   struct unikvm_blk_req *reqs = guest_mem_ptr(&vm->mem, reqs_gpa, count * sizeof(*reqs));
   if (!reqs)
     return hc_bad_address(vm, "blk_io", reqs_gpa, count * sizeof(*reqs));
-  for (uint32_t i = 0; i < count; i++) {
-    int64_t ret = run_request(vm, blk, &reqs[i]);
-    if (ret == 1)
-      return -1;
-    if (ret < 0)
-      blk->errors++;
-    reqs[i].ret = ret;
-  }
+  if (run_batch(vm, blk, reqs, count) < 0)
+    return -1;
   arg->done = count;
   return 0;
 }
@@ -120,6 +267,6 @@ int hc_blk_io(struct vm *vm, uint64_t arg_gpa) {
 void blk_print_stats(const struct blk_device *blk, FILE *out) {
   fprintf(out,
           "unikvm: stats: blk reads=%" PRIu64 " writes=%" PRIu64 " flushes=%" PRIu64
-          " errors=%" PRIu64 "\n",
-          blk->reads, blk->writes, blk->flushes, blk->errors);
+          " errors=%" PRIu64 " max_in_flight=%" PRIu64 "\n",
+          blk->reads, blk->writes, blk->flushes, blk->errors, blk->max_in_flight);
 }
