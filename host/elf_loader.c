@@ -2,6 +2,7 @@
 #include "elf_loader.h"
 
 #include <elf.h>
+#include <errno.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -171,8 +172,9 @@ int elf_load(const uint8_t *file, size_t size, struct guest_mem *mem, struct elf
                   (unsigned long long)eh.e_entry);
   for (unsigned i = 0; i < eh.e_phnum; i++) {
     const Elf64_Phdr *ph = &phdrs[i];
-    if (ph->p_type == PT_LOAD && ph->p_filesz)
-      memcpy(guest_mem_ptr(mem, ph->p_paddr, ph->p_filesz), file + ph->p_offset, ph->p_filesz);
+    if (ph->p_type == PT_LOAD && ph->p_filesz &&
+        guest_mem_write(mem, ph->p_paddr, file + ph->p_offset, ph->p_filesz) < 0)
+      return reject(err, errlen, "cannot copy a segment into guest RAM: %s", strerror(errno));
   }
   out->entry = eh.e_entry;
   return 0;

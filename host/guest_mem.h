@@ -21,4 +21,8 @@ void guest_mem_destroy(struct guest_mem *mem);
  */
 void *guest_mem_ptr(const struct guest_mem *mem, uint64_t gpa, uint64_t len);
 
+/* Copies LEN bytes from SRC to guest-physical GPA; 0, or -1 if the range is
+ * outside guest RAM or the write fails. */
+int guest_mem_write(const struct guest_mem *mem, uint64_t gpa, const void *src, uint64_t len);
+
 #endif

@@ -83,10 +83,12 @@ int kvm_vcpu_open(struct kvm_vcpu *cpu, char *err, size_t errlen) {
   return 0;
 }
 
-int kvm_vcpu_create(struct kvm_vcpu *cpu, struct guest_mem *mem, char *err, size_t errlen) {
+int kvm_vm_create(struct kvm_vcpu *cpu, char *err, size_t errlen) {
   cpu->vm_fd = ioctl(cpu->kvm_fd, KVM_CREATE_VM, 0);
-  if (cpu->vm_fd < 0)
-    return fail(err, errlen, "KVM_CREATE_VM");
+  return cpu->vm_fd < 0 ? fail(err, errlen, "KVM_CREATE_VM") : 0;
+}
+
+int kvm_vm_map_ram(struct kvm_vcpu *cpu, struct guest_mem *mem, char *err, size_t errlen) {
   struct kvm_userspace_memory_region region = {
       .slot = 0,
       .guest_phys_addr = 0,
@@ -95,6 +97,10 @@ int kvm_vcpu_create(struct kvm_vcpu *cpu, struct guest_mem *mem, char *err, size
   };
   if (ioctl(cpu->vm_fd, KVM_SET_USER_MEMORY_REGION, &region) < 0)
     return fail(err, errlen, "KVM_SET_USER_MEMORY_REGION");
+  return 0;
+}
+
+int kvm_vcpu_create(struct kvm_vcpu *cpu, char *err, size_t errlen) {
   cpu->vcpu_fd = ioctl(cpu->vm_fd, KVM_CREATE_VCPU, 0);
   if (cpu->vcpu_fd < 0)
     return fail(err, errlen, "KVM_CREATE_VCPU");

@@ -60,25 +60,41 @@ static const uint8_t *map_image(const char *path, size_t *size, char *err, size_
   return p;
 }
 
-/* VM and vCPU creation, run on a second thread while the main one loads the image. */
+/*
+ * VM and vCPU creation run on a second thread while the main one loads the
+ * image and reads the supported CPUID. As soon as the VM exists, the main
+ * thread maps guest RAM into it while the second creates the vCPU: on these
+ * hosts those KVM ioctls are most of the time unikvm takes to boot.
+ */
 struct create_job {
   struct kvm_vcpu *cpu;
-  struct guest_mem *mem;
+  pthread_mutex_t lock;
+  pthread_cond_t vm_made;
+  int vm_rc; /* 1 until KVM_CREATE_VM returned, then its result */
   int rc;
   char err[256];
 };
 
 static void *create_vm_thread(void *arg) {
   struct create_job *job = arg;
-  job->rc = kvm_vcpu_create(job->cpu, job->mem, job->err, sizeof(job->err));
+  int rc = kvm_vm_create(job->cpu, job->err, sizeof(job->err));
+  pthread_mutex_lock(&job->lock);
+  job->vm_rc = rc;
+  pthread_cond_signal(&job->vm_made);
+  pthread_mutex_unlock(&job->lock);
+  job->rc = rc < 0 ? rc : kvm_vcpu_create(job->cpu, job->err, sizeof(job->err));
   return NULL;
 }
 
-/*
- * Boot time is dominated by KVM's own ioctls (≈0.7 ms to create the VM and
- * vCPU, ≈0.3 ms to read the supported CPUID on these hosts), so they run
- * side by side with loading the image.
- */
+static int wait_for_vm(struct create_job *job) {
+  pthread_mutex_lock(&job->lock);
+  while (job->vm_rc == 1)
+    pthread_cond_wait(&job->vm_made, &job->lock);
+  int rc = job->vm_rc;
+  pthread_mutex_unlock(&job->lock);
+  return rc;
+}
+
 static int prepare(const struct options *opts, struct vm *vm, struct kvm_vcpu *cpu,
                    struct elf_image *image) {
   char err[512];
@@ -91,7 +107,10 @@ static int prepare(const struct options *opts, struct vm *vm, struct kvm_vcpu *c
     return die(EXIT_SETUP, "guest RAM", strerror(-rc));
   if (kvm_vcpu_open(cpu, err, sizeof(err)) < 0)
     return die(EXIT_SETUP, "kvm", err);
-  struct create_job job = {.cpu = cpu, .mem = &vm->mem};
+  struct create_job job = {.cpu = cpu,
+                           .lock = PTHREAD_MUTEX_INITIALIZER,
+                           .vm_made = PTHREAD_COND_INITIALIZER,
+                           .vm_rc = 1};
   pthread_t thread;
   if (pthread_create(&thread, NULL, create_vm_thread, &job) != 0)
     return die(EXIT_SETUP, "kvm", "cannot start the setup thread");
@@ -101,6 +120,8 @@ static int prepare(const struct options *opts, struct vm *vm, struct kvm_vcpu *c
     x86_tables_write(&vm->mem);
     rc = kvm_vcpu_query_cpuid(cpu, err, sizeof(err));
   }
+  if (wait_for_vm(&job) == 0 && loaded == 0 && rc == 0)
+    rc = kvm_vm_map_ram(cpu, &vm->mem, err, sizeof(err));
   pthread_join(thread, NULL);
   if (loaded < 0)
     return die(EXIT_BAD_IMAGE, opts->image, err);

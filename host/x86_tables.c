@@ -7,6 +7,8 @@
 #define PTE_P   0x1ull
 #define PTE_W   0x2ull
 #define PTE_U   0x4ull
+#define PTE_A   0x20ull
+#define PTE_D   0x40ull
 #define PTE_PS  0x80ull
 #define PTE_NX  (1ull << 63)
 #define PAGE_2M (2ull << 20)
@@ -101,6 +103,15 @@ static uint64_t low_page_flags(uint64_t addr) {
   return PTE_P | PTE_W | PTE_U;
 }
 
+/*
+ * Every entry is born Accessed (and every leaf Dirty): the guest never reads
+ * those bits, and with them set KVM's shadow MMU need not write them back
+ * into the tables on first use and may prefetch neighbouring entries on a
+ * fault (hello: 34 guest page faults become 18).
+ */
+#define TABLE   (PTE_P | PTE_W | PTE_U | PTE_A)
+#define LEAF_AD (PTE_A | PTE_D)
+
 static void write_page_tables(struct guest_mem *mem) {
   uint64_t gigs = (mem->size + (1ull << 30) - 1) >> 30;
   uint64_t *pml4 = guest_mem_ptr(mem, X86_PML4_ADDR, 4096);
@@ -110,14 +121,14 @@ static void write_page_tables(struct guest_mem *mem) {
   memset(pml4, 0, 4096);
   memset(pdpt, 0, 4096);
   memset(pd, 0, gigs * 4096);
-  pml4[0] = X86_PDPT_ADDR | PTE_P | PTE_W | PTE_U;
+  pml4[0] = X86_PDPT_ADDR | TABLE;
   for (uint64_t g = 0; g < gigs; g++)
-    pdpt[g] = (X86_PD_ADDR + g * 4096) | PTE_P | PTE_W | PTE_U;
+    pdpt[g] = (X86_PD_ADDR + g * 4096) | TABLE;
   for (uint64_t i = 0; i < 512; i++)
-    pt0[i] = low_page_flags(i * 4096) ? (i * 4096) | low_page_flags(i * 4096) : 0;
-  pd[0] = X86_PT0_ADDR | PTE_P | PTE_W | PTE_U;
+    pt0[i] = low_page_flags(i * 4096) ? (i * 4096) | low_page_flags(i * 4096) | LEAF_AD : 0;
+  pd[0] = X86_PT0_ADDR | TABLE;
   for (uint64_t addr = PAGE_2M; addr < mem->size; addr += PAGE_2M)
-    pd[addr / PAGE_2M] = addr | PTE_P | PTE_W | PTE_U | PTE_PS;
+    pd[addr / PAGE_2M] = addr | PTE_P | PTE_W | PTE_U | PTE_PS | LEAF_AD;
 }
 
 void x86_tables_write(struct guest_mem *mem) {
