@@ -64,7 +64,8 @@ $(NEWLIB_STAMP): $(NEWLIB_SRC_STAMP) $(TOOLCHAIN_COMMON) \
 	@$(TOOLCHAIN_SRC)/build-newlib.sh
 	@touch $@
 
-$(LWIP_STAMP): $(TOOLCHAIN_COMMON) $(TOOLCHAIN_SRC)/fetch-lwip.sh
+$(LWIP_STAMP): $(TOOLCHAIN_COMMON) $(TOOLCHAIN_SRC)/fetch-lwip.sh \
+		$(wildcard $(TOOLCHAIN_SRC)/patches/lwip-*.patch)
 	@$(TOOLCHAIN_SRC)/fetch-lwip.sh
 	@touch $@
 
