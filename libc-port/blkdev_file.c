@@ -9,11 +9,13 @@
 
 /*
  * Sector-aligned transfers from a sector-aligned buffer go to the host as
- * they are (one exit per call, split into requests of at most
- * DIRECT_REQ_MAX); anything else goes through a bounce buffer, reading
- * the partial sectors at either end first when writing. The file system
- * caches blocks of its own: writing here while it is mounted is as unwise
- * as writing to a mounted disk on Linux.
+ * they are: small ones through the block device's queue, so that the
+ * requests of several threads share one exit and are in flight together
+ * (queue depth), larger ones in one exit of their own, split into requests
+ * of at most DIRECT_REQ_MAX. Anything else goes through a bounce buffer,
+ * reading the partial sectors at either end first when writing. The file
+ * system caches blocks of its own: writing here while it is mounted is as
+ * unwise as writing to a mounted disk on Linux.
  */
 #define BOUNCE_SIZE    (64u * 1024)
 #define DIRECT_REQ_MAX (1u << 20)
@@ -29,17 +31,28 @@
 struct blk_file {
   struct port_file file;
   off_t pos;
-  uint8_t *ra;     /* READ_AHEAD bytes, sector-aligned, allocated on first use */
-  uint64_t ra_off; /* disk offset of ra[0] */
-  size_t ra_len;   /* valid bytes in ra */
+  uint8_t *ra;        /* READ_AHEAD bytes, sector-aligned, allocated on first use */
+  uint64_t ra_off;    /* disk offset of ra[0] */
+  size_t ra_len;      /* valid bytes in ra */
+  uint64_t ra_writes; /* write_generation when ra was filled */
 };
 
 static uint64_t disk_bytes(const struct blkdev_info *info) {
   return info->sectors * info->sector_size;
 }
 
+/*
+ * Bumped by every write to the disk, whatever its file: a read-ahead buffer
+ * filled before a write may hold what the write replaced. Bumped again when
+ * the write is done, since a queued write lets other threads run (and read)
+ * while it waits.
+ */
+static uint64_t write_generation;
+
 /* One batch of requests of up to DIRECT_REQ_MAX bytes each. */
 static int direct_io(enum blkdev_op op, uint64_t sector, uint8_t *buf, size_t len, uint32_t ssize) {
+  if (len <= BLKDEV_QUEUED_MAX)
+    return blkdev_queued_io(op, sector, buf, len);
   size_t n = (len + DIRECT_REQ_MAX - 1) / DIRECT_REQ_MAX;
   struct blkdev_req *reqs = malloc(n * sizeof(*reqs));
   if (reqs == NULL)
@@ -83,7 +96,8 @@ static int bounce_io(bool write, uint8_t *bounce, uint64_t off, uint8_t *buf, si
   return err;
 }
 
-static ssize_t blk_io(bool write, uint8_t *buf, size_t len, off_t offset) {
+/* Moves len bytes at offset between the disk and buf (clipped at the disk's end). */
+static ssize_t blk_transfer(bool write, uint8_t *buf, size_t len, off_t offset) {
   const struct blkdev_info *info = blkdev_info();
   uint64_t size = disk_bytes(info), off = (uint64_t)offset;
   if (offset < 0)
@@ -112,13 +126,22 @@ static ssize_t blk_io(bool write, uint8_t *buf, size_t len, off_t offset) {
   return done > 0 ? (ssize_t)done : err;
 }
 
+static ssize_t blk_io(bool write, uint8_t *buf, size_t len, off_t offset) {
+  if (write)
+    write_generation++;
+  ssize_t n = blk_transfer(write, buf, len, offset);
+  if (write)
+    write_generation++;
+  return n;
+}
+
 static ssize_t blk_pread(struct port_file *f, void *buf, size_t len, off_t off) {
   (void)f;
   return blk_io(false, buf, len, off);
 }
 
 static ssize_t blk_pwrite(struct port_file *f, const void *buf, size_t len, off_t off) {
-  ((struct blk_file *)f->priv)->ra_len = 0;
+  (void)f;
   return blk_io(true, (uint8_t *)buf, len, off);
 }
 
@@ -131,10 +154,12 @@ static int read_ahead(struct blk_file *b, uint64_t off) {
   if (b->ra == NULL && (b->ra = memalign(ssize, READ_AHEAD)) == NULL)
     return -ENOMEM;
   b->ra_len = 0;
+  uint64_t writes = write_generation;
   int err = direct_io(BLKDEV_READ, start / ssize, b->ra, len, ssize);
   if (err == 0) {
     b->ra_off = start;
     b->ra_len = len;
+    b->ra_writes = writes;
   }
   return err;
 }
@@ -143,7 +168,8 @@ static ssize_t blk_read(struct port_file *f, void *buf, size_t len) {
   struct blk_file *b = f->priv;
   uint64_t pos = (uint64_t)b->pos;
   bool buffered = len < READ_AHEAD && !(f->flags & O_DIRECT) && pos < disk_bytes(blkdev_info());
-  if (buffered && !(pos >= b->ra_off && pos < b->ra_off + b->ra_len)) {
+  bool fresh = b->ra_writes == write_generation;
+  if (buffered && !(fresh && pos >= b->ra_off && pos < b->ra_off + b->ra_len)) {
     int err = read_ahead(b, pos);
     if (err != 0)
       return err;
@@ -163,7 +189,6 @@ static ssize_t blk_read(struct port_file *f, void *buf, size_t len) {
 
 static ssize_t blk_write(struct port_file *f, const void *buf, size_t len) {
   struct blk_file *b = f->priv;
-  b->ra_len = 0;
   ssize_t n = blk_io(true, (uint8_t *)buf, len, b->pos);
   if (n > 0)
     b->pos += n;

@@ -4,6 +4,7 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -460,6 +461,105 @@ static int cmd_blk(void) {
   return failures != 0;
 }
 
+/*
+ * ---- blkq T F R [sync]: T threads and F forked children write R blocks each to /dev/blk0 at
+ * once, from buffers on their stacks (a child's is swapped out while it waits), and read back
+ * their previous block. Block b holds blkq_word(b, i) at byte i (tests/integration/fs.sh checks
+ * the image). With sync, each write is followed by fsync and "synced b" (for a kill -9 test).
+ */
+
+#define BLKQ_BS 4096
+
+static int blkq_fd, blkq_writers, blkq_rounds, blkq_sync;
+static int blkq_bad; /* globals are shared by threads and forked children alike */
+
+static uint32_t blkq_word(uint32_t block, uint32_t i) {
+  return block * 2654435761u + i;
+}
+
+static void blkq_fill(uint8_t *buf, uint32_t block) {
+  for (uint32_t i = 0; i < BLKQ_BS; i += 4) {
+    uint32_t v = blkq_word(block, i);
+    memcpy(buf + i, &v, 4);
+  }
+}
+
+static void blkq_writer(int w) {
+  uint8_t buf[BLKQ_BS] __attribute__((aligned(512))), back[BLKQ_BS] __attribute__((aligned(512)));
+  for (int r = 0; r < blkq_rounds; r++) {
+    uint32_t block = (uint32_t)(r * blkq_writers + w);
+    blkq_fill(buf, block);
+    if (pwrite(blkq_fd, buf, BLKQ_BS, (off_t)block * BLKQ_BS) != BLKQ_BS) {
+      printf("writer %d: pwrite of block %u: %s\n", w, block, strerror(errno));
+      blkq_bad++;
+      return;
+    }
+    if (blkq_sync) {
+      if (fsync(blkq_fd) != 0) {
+        blkq_bad++;
+        return;
+      }
+      char line[32];
+      int n = snprintf(line, sizeof(line), "synced %u\n", block);
+      write(1, line, (size_t)n);
+    }
+    if (r == 0)
+      continue;
+    uint32_t prev = block - (uint32_t)blkq_writers;
+    blkq_fill(buf, prev);
+    if (pread(blkq_fd, back, BLKQ_BS, (off_t)prev * BLKQ_BS) != BLKQ_BS ||
+        memcmp(buf, back, BLKQ_BS) != 0) {
+      printf("writer %d: block %u does not read back\n", w, prev);
+      blkq_bad++;
+    }
+  }
+}
+
+static void *blkq_thread(void *arg) {
+  blkq_writer((int)(intptr_t)arg);
+  return NULL;
+}
+
+static int cmd_blkq(int threads, int forks, int rounds, int sync) {
+  blkq_fd = open("/dev/blk0", O_RDWR | O_DIRECT);
+  if (blkq_fd < 0) {
+    printf("open /dev/blk0: %s\n", strerror(errno));
+    return 1;
+  }
+  blkq_writers = threads + forks;
+  blkq_rounds = rounds;
+  blkq_sync = sync;
+  setvbuf(stdout, NULL, _IONBF, 0); /* lines from threads and children come out whole */
+  pthread_t tids[64];
+  pid_t pids[64];
+  int started = 0, forked = 0;
+  pthread_attr_t attr;
+  pthread_attr_init(&attr);
+  pthread_attr_setstacksize(&attr, 64 << 10);
+  for (int t = 0; t < threads && t < 64; t++)
+    if (pthread_create(&tids[started], &attr, blkq_thread, (void *)(intptr_t)t) == 0)
+      started++;
+  for (int f = 0; f < forks && f < 64; f++) {
+    pid_t pid = fork();
+    if (pid == 0) {
+      blkq_writer(threads + f);
+      _exit(0);
+    }
+    if (pid > 0)
+      pids[forked++] = pid;
+  }
+  for (int i = 0; i < started; i++)
+    pthread_join(tids[i], NULL);
+  for (int i = 0; i < forked; i++)
+    waitpid(pids[i], NULL, 0);
+  check(started == threads && forked == forks, "every writer started");
+  check(fsync(blkq_fd) == 0 && close(blkq_fd) == 0, "fsync and close /dev/blk0");
+  check(blkq_bad == 0, "every write went in and every block read back");
+  printf("blkq writes=%d\n", blkq_writers * rounds);
+  printf("failures=%d\n", failures);
+  return failures != 0;
+}
+
 /* ---- ro: a read-only disk ---- */
 
 static int cmd_ro(void) {
@@ -563,7 +663,10 @@ int main(int argc, char **argv) {
     return cmd_speed(argv[2], argc > 3 ? atoi(argv[3]) : 0);
   if (argc == 3 && strcmp(argv[1], "open") == 0)
     return cmd_open(argv[2]);
-  fprintf(stderr, "usage: fstest tree DIR | ops | sync N TAG | blk | full | ro | open PATH | speed "
-                  "PATH [MiB]\n");
+  if ((argc == 5 || argc == 6) && strcmp(argv[1], "blkq") == 0)
+    return cmd_blkq(atoi(argv[2]), atoi(argv[3]), atoi(argv[4]), argc == 6);
+  fprintf(stderr,
+          "usage: fstest tree DIR | ops | sync N TAG | blk | blkq THREADS FORKS ROUNDS [sync] "
+          "| full | ro | open PATH | speed PATH [MiB]\n");
   return 2;
 }

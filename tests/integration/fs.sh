@@ -159,6 +159,59 @@ check "durability: the log holds at least every acknowledged record" "$lines lin
   test "$lines" -ge "$acked"
 fsck_clean "durability: e2fsck clean after kill -9 at an fsync" "$IMG"
 
+# ---- the raw disk's queue: threads and forked children write at once, the host checks ---------
+# blocks_hold IMG FIRST LAST [BLOCK...]: the blocks listed (or FIRST..LAST) hold fstest blkq's
+# pattern (word i of block b is b * 2654435761 + 4i, little-endian); prints the first bad ones.
+blocks_hold() {
+  python3 - "$@" <<'PY'
+import struct, sys
+img, first, last, listed = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4:]
+data = open(img, "rb").read()
+blocks = [int(b) for b in listed] if listed else range(first, last + 1)
+bad = [b for b in blocks if data[b * 4096:(b + 1) * 4096] != b"".join(
+    struct.pack("<I", (b * 2654435761 + i) & 0xFFFFFFFF) for i in range(0, 4096, 4))]
+print(" ".join(map(str, bad[:5])))
+PY
+}
+
+RAW=$TMP/queue.img
+head -c 4M /dev/zero >"$RAW"
+run $UNIKVM --stats --disk "$RAW,direct" $FT blkq 8 8 40
+expect_status "queued raw disk: 8 threads and 8 forked children write and read back" 0
+expect_stdout_has "queued raw disk: every block reads back in the guest" \
+  '^ok every write went in and every block read back$'
+bad=$(blocks_hold "$RAW" 0 639)
+check "queued raw disk: the image holds all 640 blocks as written" "bad blocks: ${bad:-none}" \
+  test -z "$bad"
+check "queued raw disk: nothing past them was written" "$(cmp -n $((4096 * 384)) \
+  -i $((640 * 4096)):0 "$RAW" /dev/zero 2>&1)" cmp -s -n $((4096 * 384)) -i $((640 * 4096)):0 "$RAW" /dev/zero
+# 640 writes and 600 reads: one exit each without the queue, about 80 with it.
+exits=$(sed -n 's/^unikvm: stats: .* exits=\([0-9]*\) .*/\1/p' "$ERR")
+check "queued raw disk: requests of different writers share exits" "$exits exits for 1240 requests" \
+  test "${exits:-99999}" -lt 320
+inflight=$(sed -n 's/.* max_in_flight=\([0-9]*\).*/\1/p' "$ERR")
+check "queued raw disk: the host has them in flight together" "max_in_flight=$inflight" \
+  test "${inflight:-0}" -ge 8
+
+# Durability through the queue: each writer fsyncs after each write; after kill -9 every block
+# acknowledged is in the image.
+for round in 1 2 3; do
+  head -c 4M /dev/zero >"$RAW"
+  log=$TMP/blkq-sync-$round.out
+  $UNIKVM --disk "$RAW" $FT blkq 4 4 120 sync >"$log" 2>&1 &
+  pid=$!
+  for _ in $(seq 1 1000); do # at most 10 s
+    [ "$(grep -c '^synced ' "$log")" -ge $((round * 40)) ] && break
+    sleep 0.01
+  done
+  kill -9 $pid 2>/dev/null
+  wait $pid 2>/dev/null
+  mapfile -t acked < <(sed -n 's/^synced \([0-9]*\)$/\1/p' "$log")
+  bad=$(blocks_hold "$RAW" 0 0 "${acked[@]}")
+  check "queued durability round $round: ${#acked[@]} blocks acknowledged by fsync before kill -9 are on disk" \
+    "bad: ${bad:-none}" test "${#acked[@]}" -ge $((round * 40)) -a -z "$bad"
+done
+
 # ---- a full disk: ENOSPC, then room again once the file that filled it is gone ---------------
 IMG=$TMP/full.img
 env -u MAKEFLAGS -u MFLAGS -u MAKELEVEL make --no-print-directory -s image DIR="$TMP/empty" \

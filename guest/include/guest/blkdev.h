@@ -38,4 +38,23 @@ int blkdev_read(uint64_t sector, void *buf, size_t len);
 int blkdev_write(uint64_t sector, const void *buf, size_t len);
 int blkdev_flush(void);
 
+/* The largest request blkdev_queued_io queues (it copies the data). */
+#define BLKDEV_QUEUED_MAX (64u * 1024)
+
+/*
+ * One request for the calling thread that the requests of other threads
+ * join: it waits while every other runnable thread runs once, and the
+ * requests they queued meanwhile go to the device with it in one batch (one
+ * VM exit, or sooner when the queue is full). So N threads with a blocking
+ * request each keep N requests in flight, as they would on Linux. buf may
+ * be anywhere, a forked child's stack included (the data is copied); a
+ * request larger than BLKDEV_QUEUED_MAX runs at once on its own. Requests of
+ * different threads may complete in any order, as on a real device; a
+ * thread's own run in order. 0 or -errno.
+ */
+int blkdev_queued_io(enum blkdev_op op, uint64_t sector, void *buf, size_t len);
+
+/* Batches the queue has sent and the requests they carried (for tests and statistics). */
+void blkdev_queue_stats(uint64_t *exits, uint64_t *requests);
+
 #endif

@@ -25,9 +25,10 @@ static const uint32_t hvt_ops[] = {
     [BLKDEV_FLUSH] = UNIKVM_BLK_FLUSH,
 };
 
-/* One exit for up to UNIKVM_BLK_BATCH_MAX requests. */
+/* One exit for up to UNIKVM_BLK_BATCH_MAX requests. The array is static (8 KiB would be a lot on
+ * a small thread stack): an exit never switches threads, so no two submissions overlap. */
 static void submit_batch(struct blkdev_req *reqs, size_t count) {
-  struct unikvm_blk_req hc[UNIKVM_BLK_BATCH_MAX];
+  static struct unikvm_blk_req hc[UNIKVM_BLK_BATCH_MAX];
   for (size_t i = 0; i < count; i++)
     hc[i] = (struct unikvm_blk_req){
         .sector = reqs[i].sector,
