@@ -23,5 +23,17 @@ int hc_abort(struct vm *vm, uint64_t arg_gpa) {
   /* Trailing newlines would break the one-line error format. */
   while (len && (msg[len - 1] == '\n' || msg[len - 1] == '\0'))
     len--;
-  return vm_fail(vm, EXIT_GUEST_ABORT, "guest aborted", "%.*s", (int)len, msg);
+  /* So would inner ones, and they would let the guest forge "unikvm: ..." lines or send
+   * terminal escapes: control bytes are shown as \xNN. A NUL ends the message. */
+  static char shown[ABORT_MSG_MAX * 4 + 1];
+  size_t n = 0;
+  for (uint64_t i = 0; i < len && msg[i]; i++) {
+    unsigned char c = (unsigned char)msg[i];
+    if (c < 0x20 || c == 0x7f)
+      n += (size_t)snprintf(shown + n, sizeof(shown) - n, "\\x%02x", c);
+    else
+      shown[n++] = (char)c;
+  }
+  shown[n] = 0;
+  return vm_fail(vm, EXIT_GUEST_ABORT, "guest aborted", "%s", shown);
 }
