@@ -130,7 +130,8 @@ static int check_segments(const uint8_t *file, size_t size, const Elf64_Phdr *ph
       return reject(err, errlen, "dynamically linked (link the image statically)");
     if (ph->p_type == PT_NOTE && in_file(ph->p_offset, ph->p_filesz, size))
       notes = read_abi_notes(file, ph, &note, notes, &bad_version);
-    if (ph->p_type != PT_LOAD || ph->p_memsz == 0)
+    /* Only a truly empty segment is skipped: the copy below copies every p_filesz. */
+    if (ph->p_type != PT_LOAD || (ph->p_memsz == 0 && ph->p_filesz == 0))
       continue;
     if (check_load_segment(ph, i, size, ram_limit, err, errlen) < 0)
       return -1;
