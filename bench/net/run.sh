@@ -13,7 +13,7 @@
 # is reported in its cell and the others go on.
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
-. bench/cpu/stats.sh
+. bench/lib/stats.sh
 
 QUICK=${QUICK:-0}
 if [ "$QUICK" = 1 ]; then
