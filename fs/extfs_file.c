@@ -8,6 +8,8 @@
 #define IO_CHUNK (1u << 30)
 /* Reads with at least this many whole blocks skip ext2fs_file_read for them. */
 #define FAST_READ_BLOCKS 16
+/* Reads this large into aligned memory go straight there rather than through the window. */
+#define RA_DIRECT_MIN (2u << 20)
 
 /* A new regular file name in its parent directory, written before the name points to it. */
 static int create(const char *path, mode_t mode, ext2_ino_t *out) {
@@ -71,6 +73,7 @@ static int file_close(ext2_file_t ef, bool changed, int err) {
 }
 
 static int truncate_ino(ext2_ino_t ino, uint64_t len) {
+  extfs_node_written(ino);
   ext2_file_t ef;
   int err = file_open(ino, EXT2_FILE_WRITE, &ef);
   if (err != 0)
@@ -129,9 +132,11 @@ static ssize_t pread_file(ext2_ino_t ino, void *buf, size_t len, uint64_t off) {
 }
 
 /*
- * Large reads take the whole blocks in their middle in one batch
- * (extfs_read.c); the partial blocks at either end, and small reads, go
- * through libext2fs's file calls.
+ * Sequential reads come from the file's read-ahead window
+ * (extfs_readahead.c), as do large reads into memory the disk cannot
+ * reach directly (not sector-aligned). Other large reads take the whole
+ * blocks in their middle in one batch (extfs_read.c); the partial blocks
+ * at either end, and small random reads, go through libext2fs's file calls.
  */
 ssize_t extfs_pread(struct extfs_file *f, void *buf, size_t len, uint64_t off) {
   if (extfs_is_dir(f))
@@ -146,6 +151,13 @@ ssize_t extfs_pread(struct extfs_file *f, void *buf, size_t len, uint64_t off) {
     return 0;
   if (len > size - off)
     len = (size_t)(size - off);
+  bool aligned =
+      (uintptr_t)buf % (uintptr_t)(extfs_fs->io->align > 0 ? extfs_fs->io->align : 1) == 0;
+  if (LINUX_S_ISREG(inode.i_mode) && (len < RA_DIRECT_MIN || !aligned)) {
+    ssize_t n = extfs_ra_read(extfs_node_ra(f), ino, &inode, buf, len, off);
+    if (n != -EAGAIN)
+      return n;
+  }
   uint64_t first = (off + bs - 1) / bs, last = (off + len) / bs; /* whole blocks [first, last) */
   if (last < first + FAST_READ_BLOCKS)
     return pread_file(ino, buf, len, off);
@@ -169,6 +181,7 @@ ssize_t extfs_pwrite(struct extfs_file *f, const void *buf, size_t len, uint64_t
   int err = extfs_writable();
   if (err != 0)
     return err;
+  extfs_node_written(extfs_node_ino(f));
   ext2_file_t ef;
   err = file_open(extfs_node_ino(f), EXT2_FILE_WRITE, &ef);
   if (err != 0)

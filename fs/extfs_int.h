@@ -41,15 +41,39 @@ int extfs_add_entry(ext2_ino_t dir, const char *name, ext2_ino_t ino, int mode);
 
 /*
  * Whole blocks [lblk, lblk + count) of a file into buf, in one batch of
- * disk requests (extfs_read.c); -EAGAIN if the file does not map its
- * blocks with extents.
+ * disk requests, contiguous blocks in one request (extfs_read.c); -EAGAIN
+ * for a file with inline data.
  */
 int extfs_read_blocks(ext2_ino_t ino, struct ext2_inode_large *inode, uint64_t lblk, size_t count,
                       void *buf);
 
+/* An open file's read-ahead window (extfs_readahead.c). */
+struct extfs_ra {
+  uint8_t *buf;  /* cap bytes, sector-aligned */
+  size_t cap;    /* bytes allocated */
+  uint64_t off;  /* file offset of buf[0], a block boundary */
+  size_t len;    /* valid bytes in buf; 0: no window */
+  size_t window; /* the last fill's size; 0 after random access */
+  uint64_t next; /* where the last read through the window ended */
+};
+
+/*
+ * len bytes at off of a regular file (off + len within its size) served
+ * from ra, refilled as needed, when the read continues the previous one or
+ * hits the window: the bytes read, or -EAGAIN when the caller should read
+ * the usual way (random access, no extents nor block map, no memory).
+ */
+ssize_t extfs_ra_read(struct extfs_ra *ra, ext2_ino_t ino, struct ext2_inode_large *inode,
+                      void *buf, size_t len, uint64_t off);
+void extfs_ra_drop(struct extfs_ra *ra);
+void extfs_ra_free(struct extfs_ra *ra);
+
 /* Open inodes (extfs_node.c): an unlinked file lives on until its last close. */
 int extfs_node_new(ext2_ino_t ino, bool dir, struct extfs_file **out);
 ext2_ino_t extfs_node_ino(const struct extfs_file *f);
+struct extfs_ra *extfs_node_ra(struct extfs_file *f);
+/* The file's data changed: every open file of ino drops its read-ahead window. */
+void extfs_node_written(ext2_ino_t ino);
 bool extfs_node_is_open(ext2_ino_t ino);
 void extfs_node_orphan(ext2_ino_t ino);
 /* Frees the inode and blocks of ino, which has no link left. */

@@ -11,6 +11,7 @@
 struct extfs_file {
   ext2_ino_t ino;
   bool dir;
+  struct extfs_ra ra;
   struct extfs_file *next;
 };
 
@@ -55,7 +56,7 @@ static void reap(ext2_ino_t ino) {
 }
 
 int extfs_node_new(ext2_ino_t ino, bool dir, struct extfs_file **out) {
-  struct extfs_file *f = malloc(sizeof(*f));
+  struct extfs_file *f = calloc(1, sizeof(*f));
   if (f == NULL)
     return -ENOMEM;
   f->ino = ino;
@@ -70,6 +71,16 @@ ext2_ino_t extfs_node_ino(const struct extfs_file *f) {
   return f->ino;
 }
 
+struct extfs_ra *extfs_node_ra(struct extfs_file *f) {
+  return &f->ra;
+}
+
+void extfs_node_written(ext2_ino_t ino) {
+  for (struct extfs_file *f = open_files; f != NULL; f = f->next)
+    if (f->ino == ino)
+      extfs_ra_drop(&f->ra);
+}
+
 bool extfs_is_dir(const struct extfs_file *f) {
   return f->dir;
 }
@@ -81,6 +92,7 @@ void extfs_close(struct extfs_file *f) {
       break;
     }
   ext2_ino_t ino = f->ino;
+  extfs_ra_free(&f->ra);
   free(f);
   if (extfs_fs != NULL)
     reap(ino);

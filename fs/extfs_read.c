@@ -1,5 +1,5 @@
-/* extfs_read.c: large reads of extent-mapped files straight from the disk, all extents in one
- * batch. */
+/* extfs_read.c: large reads of files straight from the disk, all their runs of contiguous blocks in
+ * one batch. */
 #include "blkcache.h"
 #include "blkio.h"
 #include "extfs_int.h"
@@ -9,8 +9,9 @@
 
 /*
  * ext2fs_file_read maps and copies one block at a time, through the block
- * cache. For whole blocks of a file with extents, this maps extent by
- * extent and reads every run into the caller's buffer in one batch of
+ * cache. For whole blocks of a file, this maps extent by extent (or, for
+ * an ext2/ext3 file, block by block through its block map) and reads
+ * every run of contiguous blocks into the caller's buffer in one batch of
  * requests (one VM exit for up to 256 runs); blocks in the cache, which
  * may be newer than the disk, are copied from there.
  */
@@ -21,6 +22,13 @@ struct runs {
 };
 
 static int runs_add(struct runs *r, uint64_t blk, size_t count, void *buf) {
+  struct blkcache_run *last = r->n > 0 ? &r->v[r->n - 1] : NULL;
+  uint32_t bs = extfs_fs->blocksize;
+  if (last != NULL && last->blk + last->count == blk &&
+      (uint8_t *)last->buf + last->count * bs == (uint8_t *)buf) {
+    last->count += count; /* the next block on disk and in memory: one run */
+    return 0;
+  }
   if (r->n == r->cap) {
     size_t cap = r->cap != 0 ? r->cap * 2 : 16;
     struct blkcache_run *v = realloc(r->v, cap * sizeof(*v));
@@ -63,17 +71,40 @@ static int map_blocks(ext2_extent_handle_t h, uint64_t lblk, size_t count, uint8
   return 0;
 }
 
+/* The same through a block map (ext2/ext3 files): a block at a time, cheap next to an exit. */
+static int map_block_map(ext2_ino_t ino, struct ext2_inode_large *inode, uint64_t lblk,
+                         size_t count, uint8_t *buf, struct runs *r) {
+  uint32_t bs = extfs_fs->blocksize;
+  for (size_t i = 0; i < count; i++) {
+    blk64_t pblk = 0;
+    errcode_t e =
+        ext2fs_bmap2(extfs_fs, ino, (struct ext2_inode *)inode, NULL, 0, lblk + i, NULL, &pblk);
+    if (e != 0)
+      return extfs_errno(e);
+    if (pblk == 0)
+      memset(buf + i * bs, 0, bs); /* a hole */
+    else if (runs_add(r, pblk, 1, buf + i * bs) != 0)
+      return -ENOMEM;
+  }
+  return 0;
+}
+
 int extfs_read_blocks(ext2_ino_t ino, struct ext2_inode_large *inode, uint64_t lblk, size_t count,
                       void *buf) {
-  if (!(inode->i_flags & EXT4_EXTENTS_FL) || (inode->i_flags & EXT4_INLINE_DATA_FL))
+  if (inode->i_flags & EXT4_INLINE_DATA_FL)
     return -EAGAIN;
-  ext2_extent_handle_t h;
-  errcode_t e = ext2fs_extent_open2(extfs_fs, ino, (struct ext2_inode *)inode, &h);
-  if (e != 0)
-    return extfs_errno(e);
   struct runs r = {0};
-  int err = map_blocks(h, lblk, count, buf, &r);
-  ext2fs_extent_free(h);
+  int err;
+  if (inode->i_flags & EXT4_EXTENTS_FL) {
+    ext2_extent_handle_t h;
+    errcode_t e = ext2fs_extent_open2(extfs_fs, ino, (struct ext2_inode *)inode, &h);
+    if (e != 0)
+      return extfs_errno(e);
+    err = map_blocks(h, lblk, count, buf, &r);
+    ext2fs_extent_free(h);
+  } else {
+    err = map_block_map(ino, inode, lblk, count, buf, &r);
+  }
   if (err == 0)
     err = extfs_errno(blkio_read_runs(extfs_fs->io, r.v, r.n));
   free(r.v);

@@ -560,6 +560,68 @@ static int cmd_blkq(int threads, int forks, int rounds, int sync) {
   return failures != 0;
 }
 
+/*
+ * ---- ra: read-ahead windows see every change to their file: writes and truncates through
+ * another fd land in what a sequential reader reads next; random, large and unaligned reads
+ * agree with a model of the file.
+ */
+
+#define RA_FILE (3u << 20)
+
+static unsigned char ra_model[RA_FILE];
+
+/* Reads [off, off + len) of fd through chunks of `chunk` bytes and compares it with the model. */
+static int ra_same(int fd, size_t off, size_t len, size_t chunk) {
+  static unsigned char got[1 << 20];
+  for (size_t done = 0; done < len;) {
+    size_t want = len - done < chunk ? len - done : chunk;
+    ssize_t n = read(fd, got, want);
+    if (n <= 0 || memcmp(got, ra_model + off + done, (size_t)n) != 0)
+      return 0;
+    done += (size_t)n;
+  }
+  return 1;
+}
+
+static int cmd_ra(void) {
+  for (size_t i = 0; i < RA_FILE; i++)
+    ra_model[i] = (unsigned char)(i * 7 + (i >> 12));
+  check(write_file("/ra.bin", ra_model, RA_FILE) == 0, "write a 3 MiB file");
+  int rd = open("/ra.bin", O_RDONLY), wr = open("/ra.bin", O_WRONLY);
+  check(rd >= 0 && wr >= 0, "open it twice");
+  check(ra_same(rd, 0, 512 << 10, 128 << 10), "sequential reads of the first 512 KiB");
+  /* Ahead of the reader, inside the window its reads filled. */
+  memset(ra_model + (600 << 10), 0xb5, 4096);
+  check(pwrite(wr, ra_model + (600 << 10), 4096, 600 << 10) == 4096, "pwrite through the other fd");
+  check(ra_same(rd, 512 << 10, 512 << 10, 128 << 10),
+        "the reader sees the write it had read ahead");
+  check(ftruncate(wr, 1536 << 10) == 0, "truncate to 1.5 MiB through the other fd");
+  unsigned char tail[4096];
+  check(ra_same(rd, 1 << 20, 512 << 10, 100000) && read(rd, tail, sizeof(tail)) == 0,
+        "the reader stops at the new end");
+  check(ftruncate(wr, RA_FILE) == 0, "extend it again (zeros)");
+  memset(ra_model + (1536 << 10), 0, RA_FILE - (1536 << 10));
+  /* Random small reads, large unaligned ones, and one that runs past the end. */
+  static unsigned char big[(2 << 20) + 1];
+  int ok = 1;
+  for (size_t i = 0; i < 64 && ok; i++) {
+    size_t off = (i * 2654435761u) % (RA_FILE - 5000), len = 1 + (i * 977) % 5000;
+    ok = pread(rd, big, len, (off_t)off) == (ssize_t)len && memcmp(big, ra_model + off, len) == 0;
+  }
+  check(ok, "random small preads");
+  check(pread(rd, big + 1, 2 << 20, 12345) == (2 << 20) &&
+            memcmp(big + 1, ra_model + 12345, 2 << 20) == 0,
+        "a 2 MiB pread into an unaligned buffer");
+  check(pread(rd, big, 1 << 20, RA_FILE - 1000) == 1000 &&
+            memcmp(big, ra_model + RA_FILE - 1000, 1000) == 0,
+        "a pread across the end is short");
+  check(lseek(rd, 0, SEEK_SET) == 0 && ra_same(rd, 0, RA_FILE, 65536),
+        "sequential again, to the end");
+  check(close(rd) == 0 && close(wr) == 0 && unlink("/ra.bin") == 0, "close and unlink");
+  printf("failures=%d\n", failures);
+  return failures != 0;
+}
+
 /* ---- ro: a read-only disk ---- */
 
 static int cmd_ro(void) {
@@ -663,10 +725,12 @@ int main(int argc, char **argv) {
     return cmd_speed(argv[2], argc > 3 ? atoi(argv[3]) : 0);
   if (argc == 3 && strcmp(argv[1], "open") == 0)
     return cmd_open(argv[2]);
+  if (argc == 2 && strcmp(argv[1], "ra") == 0)
+    return cmd_ra();
   if ((argc == 5 || argc == 6) && strcmp(argv[1], "blkq") == 0)
     return cmd_blkq(atoi(argv[2]), atoi(argv[3]), atoi(argv[4]), argc == 6);
   fprintf(stderr,
           "usage: fstest tree DIR | ops | sync N TAG | blk | blkq THREADS FORKS ROUNDS [sync] "
-          "| full | ro | open PATH | speed PATH [MiB]\n");
+          "| ra | full | ro | open PATH | speed PATH [MiB]\n");
   return 2;
 }

@@ -79,6 +79,28 @@ fi
 expect_stdout_has "tree: lost+found is a directory" '^d /lost\+found type=1$'
 fsck_clean "tree: e2fsck clean after a read-only walk" "$IMG"
 
+# The same tree on ext2: files mapped by block maps, not extents, read through the same windows.
+IMG=$TMP/tree-ext2.img
+mke2fs -q -F -t ext2 -d "$SRC" "$IMG" 64M >/dev/null
+run $UNIKVM --mem 128M --disk "$IMG,ro" $FT tree /
+grep -v '^d /lost+found' "$OUT" | sort >"$TMP/guest.txt"
+if cmp -s "$TMP/guest.txt" "$TMP/host.txt"; then
+  pass "tree on ext2: names, sizes and sha256 equal the host's"
+else
+  fail "tree on ext2: names, sizes and sha256 equal the host's" \
+    "$(diff "$TMP/host.txt" "$TMP/guest.txt" | head -6 | tr '\n' ';')"
+fi
+
+# ---- read-ahead windows: writes and truncates through another fd, random and unaligned reads --
+IMG=$TMP/ra.img
+image "$SRC" "$IMG"
+run $UNIKVM --mem 128M --disk "$IMG" $FT ra
+expect_status "read-ahead: every guest check passes" 0
+if grep -q '^FAIL' "$OUT"; then
+  fail "read-ahead: no FAIL line" "$(grep '^FAIL' "$OUT" | head -5 | tr '\n' ';')"
+fi
+fsck_clean "read-ahead: e2fsck clean" "$IMG"
+
 # ---- create, append, rename, truncate, delete: checked by e2fsck and debugfs ------------
 IMG=$TMP/ops.img
 image "$SRC" "$IMG"
