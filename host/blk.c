@@ -255,9 +255,10 @@ int hc_blk_io(struct vm *vm, uint64_t arg_gpa) {
                    "hypercall blk_io: batch of %u requests, at most %u", count,
                    UNIKVM_BLK_BATCH_MAX);
   uint64_t reqs_gpa = arg->reqs;
-  struct unikvm_blk_req *reqs = guest_mem_ptr(&vm->mem, reqs_gpa, count * sizeof(*reqs));
+  struct unikvm_blk_req *reqs = hc_guest_structs(vm, "blk_io", reqs_gpa, count, sizeof(*reqs),
+                                                 _Alignof(struct unikvm_blk_req));
   if (!reqs)
-    return hc_bad_address(vm, "blk_io", reqs_gpa, count * sizeof(*reqs));
+    return -1;
   if (run_batch(vm, blk, reqs, count) < 0)
     return -1;
   arg->done = count;

@@ -17,14 +17,32 @@ static const hypercall_fn handlers[UNIKVM_HC_COUNT] = {
     [UNIKVM_HC_CPUTIME] = hc_cputime,
 };
 
+/* Handlers are named hc_<hypercall>; messages use the hypercall's name. */
+static const char *hypercall_of(const char *handler) {
+  return strncmp(handler, "hc_", 3) == 0 ? handler + 3 : handler;
+}
+
 int hc_bad_address(struct vm *vm, const char *handler, uint64_t gpa, uint64_t len) {
-  /* Handlers are named hc_<hypercall>; drop the prefix for the message. */
-  if (strncmp(handler, "hc_", 3) == 0)
-    handler += 3;
   return vm_fail(vm, EXIT_GUEST_ABI, "guest",
                  "hypercall %s: address 0x%" PRIx64 "+%" PRIu64 " outside guest RAM (%" PRIu64
                  " bytes)",
-                 handler, gpa, len, vm->mem.size);
+                 hypercall_of(handler), gpa, len, vm->mem.size);
+}
+
+void *hc_guest_structs(struct vm *vm, const char *handler, uint64_t gpa, uint64_t count,
+                       uint64_t size, uint64_t align) {
+  void *p = guest_mem_ptr(&vm->mem, gpa, count * size); /* count is at most a batch */
+  if (!p) {
+    hc_bad_address(vm, handler, gpa, count * size);
+    return NULL;
+  }
+  if (count && gpa % align) {
+    vm_fail(vm, EXIT_GUEST_ABI, "guest",
+            "hypercall %s: address 0x%" PRIx64 " not %" PRIu64 "-byte aligned",
+            hypercall_of(handler), gpa, align);
+    return NULL;
+  }
+  return p;
 }
 
 int hypercall_dispatch(struct vm *vm, uint16_t port, uint32_t size, uint32_t value) {

@@ -30,10 +30,20 @@ int hc_cputime(struct vm *vm, uint64_t arg_gpa);
  * pointer, or the VM ends with a message naming the hypercall.
  */
 #define HC_ARG(vm, gpa, type, name)                                                                \
-  type *name = guest_mem_ptr(&(vm)->mem, (gpa), sizeof(type));                                     \
+  type *name = hc_guest_structs((vm), __func__, (gpa), 1, sizeof(type), _Alignof(type));           \
   if (!name)                                                                                       \
-    return hc_bad_address((vm), __func__, (gpa), sizeof(type));
+    return -1;
 
 int hc_bad_address(struct vm *vm, const char *handler, uint64_t gpa, uint64_t len);
+
+/*
+ * COUNT structs of SIZE bytes at GPA that the host reads in place: a host
+ * pointer if they lie in guest RAM and GPA is ALIGN-aligned, else NULL and
+ * the VM has ended with a message naming HANDLER. Alignment matters because
+ * C lets the compiler assume it (aligned vector loads, say): a guest that
+ * passes a misaligned struct must not get undefined behaviour in the host.
+ */
+void *hc_guest_structs(struct vm *vm, const char *handler, uint64_t gpa, uint64_t count,
+                       uint64_t size, uint64_t align);
 
 #endif

@@ -98,12 +98,15 @@ int hc_net_io(struct vm *vm, uint64_t arg_gpa) {
                    "hypercall net_io: batch of %u/%u frames, at most %u", tx_count, rx_count,
                    UNIKVM_NET_BATCH_MAX);
   uint64_t tx_gpa = arg->tx, rx_gpa = arg->rx;
-  struct unikvm_net_frame *tx = guest_mem_ptr(&vm->mem, tx_gpa, tx_count * sizeof(*tx));
-  struct unikvm_net_frame *rx = guest_mem_ptr(&vm->mem, rx_gpa, rx_count * sizeof(*rx));
+  const size_t frame_align = _Alignof(struct unikvm_net_frame);
+  struct unikvm_net_frame *tx =
+      hc_guest_structs(vm, "net_io", tx_gpa, tx_count, sizeof(*tx), frame_align);
   if (!tx)
-    return hc_bad_address(vm, "net_io", tx_gpa, tx_count * sizeof(*tx));
+    return -1;
+  struct unikvm_net_frame *rx =
+      hc_guest_structs(vm, "net_io", rx_gpa, rx_count, sizeof(*rx), frame_align);
   if (!rx)
-    return hc_bad_address(vm, "net_io", rx_gpa, rx_count * sizeof(*rx));
+    return -1;
   struct iovec tx_iov[UNIKVM_NET_BATCH_MAX], rx_iov[UNIKVM_NET_BATCH_MAX];
   if (frames_to_iov(vm, tx, tx_count, tx_iov) < 0 || frames_to_iov(vm, rx, rx_count, rx_iov) < 0)
     return -1;
