@@ -43,28 +43,28 @@ struct queued {
 
 static struct queued *queue[QUEUE_MAX];
 static size_t queued;
-static bool leader;                        /* a queued thread will submit once its yield returns */
-static struct guest_waitq waiters;         /* queued threads whose requests are not done */
 static struct blkdev_req batch[QUEUE_MAX]; /* not on a stack: submission never switches */
-static uint64_t queue_exits, queue_requests;
 
-/* Sends the whole queue in one batch and wakes the threads that wait for it. */
+/* Sends the whole queue in one batch. */
 static void submit_queue(void) {
   size_t n = queued;
   for (size_t i = 0; i < n; i++)
     batch[i] = queue[i]->req;
   queued = 0;
-  leader = false;
   blkdev_submit(batch, n);
   for (size_t i = 0; i < n; i++) {
     queue[i]->req.ret = batch[i].ret;
     queue[i]->done = true;
   }
-  queue_exits++;
-  queue_requests += n;
-  guest_waitq_wake_all(&waiters);
 }
 
+/*
+ * Every queued thread yields once; the first whose yield returns with its
+ * request still queued sends the queue, by then holding the requests of
+ * every thread that ran meanwhile. No thread has a role the others rely
+ * on, so a thread killed while it waits (its process exited) holds nobody
+ * up; its record is then never freed, a leak only.
+ */
 int blkdev_queued_io(enum blkdev_op op, uint64_t sector, void *buf, size_t len) {
   const struct blkdev_info *info = blkdev_info();
   if (info == NULL || len > BLKDEV_QUEUED_MAX)
@@ -79,25 +79,13 @@ int blkdev_queued_io(enum blkdev_op op, uint64_t sector, void *buf, size_t len) 
   if (op == BLKDEV_WRITE)
     memcpy(data, buf, len);
   queue[queued++] = q;
-  if (queued == QUEUE_MAX) {
-    submit_queue();
-  } else if (!leader) {
-    /* The first in the queue lets every runnable thread queue its request, then sends them all. */
-    leader = true;
+  if (queued < QUEUE_MAX)
     guest_yield();
-    if (!q->done)
-      submit_queue();
-  }
-  while (!q->done)
-    guest_waitq_wait(&waiters, GUEST_FOREVER);
+  if (!q->done)
+    submit_queue();
   int ret = q->req.ret;
   if (op == BLKDEV_READ && ret == 0)
     memcpy(buf, data, len); /* the caller's stack is its own again */
   guest_free(q);
   return ret;
-}
-
-void blkdev_queue_stats(uint64_t *exits, uint64_t *requests) {
-  *exits = queue_exits;
-  *requests = queue_requests;
 }

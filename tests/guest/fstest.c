@@ -520,12 +520,37 @@ static void *blkq_thread(void *arg) {
   return NULL;
 }
 
+/* A thread that ends its process: the process's other thread dies where it waits. */
+static void *blkq_exit_process(void *arg) {
+  (void)arg;
+  _exit(0);
+}
+
+/* A child whose write is queued when its process ends under it; the parent's I/O goes on. */
+static void blkq_killed_writer(void) {
+  pid_t pid = fork();
+  if (pid == 0) {
+    static uint8_t buf[BLKQ_BS] __attribute__((aligned(512)));
+    pthread_t t;
+    pthread_create(&t, NULL, blkq_exit_process, NULL);
+    pwrite(blkq_fd, buf, BLKQ_BS, 0); /* waits in the queue; the thread runs and _exits */
+    _exit(1);                         /* not reached */
+  }
+  int status = -1;
+  static uint8_t buf[BLKQ_BS] __attribute__((aligned(512)));
+  check(pid > 0 && pread(blkq_fd, buf, BLKQ_BS, 0) == BLKQ_BS && waitpid(pid, &status, 0) == pid &&
+            WIFEXITED(status) && WEXITSTATUS(status) == 0,
+        "a write whose process ended while it waited holds nobody up");
+}
+
 static int cmd_blkq(int threads, int forks, int rounds, int sync) {
   blkq_fd = open("/dev/blk0", O_RDWR | O_DIRECT);
   if (blkq_fd < 0) {
     printf("open /dev/blk0: %s\n", strerror(errno));
     return 1;
   }
+  if (!sync)
+    blkq_killed_writer();
   blkq_writers = threads + forks;
   blkq_rounds = rounds;
   blkq_sync = sync;

@@ -54,7 +54,4 @@ int blkdev_flush(void);
  */
 int blkdev_queued_io(enum blkdev_op op, uint64_t sector, void *buf, size_t len);
 
-/* Batches the queue has sent and the requests they carried (for tests and statistics). */
-void blkdev_queue_stats(uint64_t *exits, uint64_t *requests);
-
 #endif
