@@ -213,16 +213,19 @@ static int run_batch(struct vm *vm, struct blk_device *blk, struct unikvm_blk_re
   struct job jobs[UNIKVM_BLK_BATCH_MAX];
   int64_t rets[UNIKVM_BLK_BATCH_MAX];
   uint32_t group[UNIKVM_BLK_BATCH_MAX], n = 0;
+  /* Each request is read from guest RAM once: a read earlier in the batch may overwrite it. */
+  bool flushes[UNIKVM_BLK_BATCH_MAX];
   for (uint32_t i = 0; i < count; i++) {
     /* Pending (1) until run, unless the check fails; a FLUSH is checked when it runs. */
-    rets[i] = reqs[i].op == UNIKVM_BLK_FLUSH ? 1 : check_request(vm, blk, &reqs[i], &jobs[i]);
-    if (rets[i] == 1 && reqs[i].op != UNIKVM_BLK_FLUSH)
+    flushes[i] = reqs[i].op == UNIKVM_BLK_FLUSH;
+    rets[i] = flushes[i] ? 1 : check_request(vm, blk, &reqs[i], &jobs[i]);
+    if (rets[i] == 1 && !flushes[i])
       return -1;
     if (rets[i] == 0)
       rets[i] = 1;
   }
   for (uint32_t i = 0; i <= count; i++) {
-    bool flush = i < count && reqs[i].op == UNIKVM_BLK_FLUSH;
+    bool flush = i < count && flushes[i];
     bool pending = i < count && !flush && rets[i] == 1;
     if (n > 0 && (i == count || flush || (pending && conflicts(jobs, group, n, i)))) {
       run_group(blk, jobs, group, n, rets);
