@@ -36,6 +36,7 @@ $(BUILD)/host/%.o: host/%.c
 
 $(BUILD)/unikvm: $(HOST_OBJS)
 	$(HOST_CC) -static -pthread -o $@ $^
+include tests/integration/asan.mk
 
 # ---- apps -------------------------------------------------------------------
 APPS := $(notdir $(wildcard apps/*))
@@ -115,6 +116,7 @@ integration-test: check-kvm $(BUILD)/unikvm $(BUILD)/unikvm-slirp $(BUILD)/hello
 	tests/integration/disk_apps.sh
 	tests/integration/net_apps_native.sh
 	tests/integration/net_apps_guest.sh
+	tests/integration/hostile.sh
 	tests/integration/qemu.sh
 
 test: format-check unit-test integration-test
