@@ -82,10 +82,16 @@ static int expect_ret(const char *name, long long got, long long want) {
 
 /* ---- argument structs outside RAM, one attempt per hypercall number ---------------- */
 
-/* Each hypercall's argument at the first byte past RAM, straddling its end, at 4 GiB - 1. */
+/*
+ * Each hypercall's argument at the first byte past RAM, straddling its end, at 4 GiB - 1, or
+ * inside RAM but misaligned (the host must not read a struct through a misaligned pointer).
+ */
 static int arg_attack(const char *how, unsigned nr) {
+  static uint64_t zeros[16];
   uint64_t gpa;
-  if (strcmp(how, "end") == 0)
+  if (strcmp(how, "misaligned") == 0)
+    gpa = (uint64_t)(uintptr_t)zeros + 1;
+  else if (strcmp(how, "end") == 0)
     gpa = ram_size();
   else if (strcmp(how, "straddle") == 0)
     gpa = ram_size() - 4; /* every argument struct is at least 8 bytes */
@@ -219,6 +225,11 @@ static int cmd_net(const char *what) {
     arg.tx_count = 2;
     return net_io(&arg, what) || survived(what);
   }
+  if (strcmp(what, "net-tx-array-misaligned") == 0) {
+    arg.tx = fr + 4;
+    arg.tx_count = 1;
+    return net_io(&arg, what) || survived(what);
+  }
   if (strcmp(what, "net-count-straddle") == 0) {
     /* The array is fine for 1 frame, but the count says 256 and runs past the end of RAM. */
     arg.tx = ram - sizeof(frames[0]);
@@ -318,6 +329,8 @@ static int cmd_blk(const char *what) {
     return blk_io(ram - sizeof(reqs[0]) / 2, 1, what), survived(what);
   if (strcmp(what, "blk-reqs-wrap") == 0)
     return blk_io(UINT64_MAX - 31, 2, what), survived(what);
+  if (strcmp(what, "blk-reqs-misaligned") == 0)
+    return blk_io(rq + 4, 1, what), survived(what);
   if (strcmp(what, "blk-count-straddle") == 0) /* one real request, 256 announced */
     return blk_io(ram - sizeof(reqs[0]), UNIKVM_BLK_BATCH_MAX, what), survived(what);
   if (strcmp(what, "blk-data-outside") == 0)
@@ -753,6 +766,7 @@ static const char *const simple_names[] = {
     "net-rx-count",
     "net-tx-array-straddle",
     "net-tx-array-wrap",
+    "net-tx-array-misaligned",
     "net-count-straddle",
     "net-frame-outside",
     "net-frame-wrap",
@@ -767,6 +781,7 @@ static const char *const simple_names[] = {
     "blk-count-max",
     "blk-reqs-straddle",
     "blk-reqs-wrap",
+    "blk-reqs-misaligned",
     "blk-count-straddle",
     "blk-data-outside",
     "blk-data-wrap",
@@ -830,7 +845,7 @@ static const char *const simple_names[] = {
 
 static int cmd_list(void) {
   for (unsigned nr = 0; nr < UNIKVM_HC_COUNT; nr++)
-    printf("arg-end:%u\narg-straddle:%u\narg-top:%u\n", nr, nr, nr);
+    printf("arg-end:%u\narg-straddle:%u\narg-top:%u\narg-misaligned:%u\n", nr, nr, nr, nr);
   for (size_t i = 0; i < sizeof(simple_names) / sizeof(simple_names[0]); i++)
     printf("%s\n", simple_names[i]);
   for (size_t i = 0; i < sizeof(insns) / sizeof(insns[0]); i++)
@@ -852,7 +867,7 @@ int main(int argc, char **argv) {
     return cmd_sidt();
   if (strcmp(what, "spin") == 0)
     return cmd_spin();
-  static const char *const arg_attacks[] = {"end", "straddle", "top"};
+  static const char *const arg_attacks[] = {"end", "straddle", "top", "misaligned"};
   for (size_t i = 0; i < sizeof(arg_attacks) / sizeof(arg_attacks[0]); i++) {
     char prefix[32];
     snprintf(prefix, sizeof(prefix), "arg-%s:", arg_attacks[i]);
