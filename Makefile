@@ -36,6 +36,15 @@ $(BUILD)/host/%.o: host/%.c
 
 $(BUILD)/unikvm: $(HOST_OBJS)
 	$(HOST_CC) -static -pthread -o $@ $^
+
+# The same host plus a test-only hypercall that makes a forbidden system call (seccomp test).
+$(BUILD)/test-hooks/host/%.o: host/%.c
+	@mkdir -p $(@D)
+	$(HOST_CC) $(HOST_CFLAGS) -DUNIKVM_TEST_HOOKS -c $< -o $@
+
+TEST_HOOKS_OBJS := $(HOST_SRCS:%.c=$(BUILD)/test-hooks/%.o)
+$(BUILD)/test-hooks/unikvm: $(TEST_HOOKS_OBJS)
+	$(HOST_CC) -static -pthread -o $@ $^
 include tests/integration/asan.mk
 
 # ---- apps -------------------------------------------------------------------
@@ -106,8 +115,10 @@ integration-test: check-kvm $(BUILD)/unikvm $(BUILD)/unikvm-slirp $(BUILD)/hello
 		$(BUILD)/native/sha256sum $(BUILD)/native/diskbench \
 		$(BUILD)/native/httpd $(BUILD)/native/iperf3d $(BUILD)/native/sockperfd \
 		$(BUILD)/httpd.elf $(BUILD)/iperf3d.elf $(BUILD)/sockperfd.elf \
+		$(BUILD)/test-hooks/unikvm $(BUILD)/tests/limitstest.elf \
 		$(QEMU_TEST_DEPS)
 	tests/integration/run.sh
+	tests/integration/limits.sh
 	python3 tests/integration/slirp_helper_test.py
 	tests/integration/threads.sh
 	tests/integration/apps.sh
@@ -161,4 +172,4 @@ clean:
 distclean:
 	rm -rf $(BUILD)
 
--include $(HOST_OBJS:.o=.d) $(UNIT_HOST_OBJS:.o=.d) $(UNIT_TESTS:=.d)
+-include $(HOST_OBJS:.o=.d) $(TEST_HOOKS_OBJS:.o=.d) $(UNIT_HOST_OBJS:.o=.d) $(UNIT_TESTS:=.d)

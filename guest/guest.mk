@@ -10,7 +10,7 @@
 #   build/guest/hvt_note.o      the manifest note (nothing references it, so
 #                               it is linked as an object, not from the archive)
 #   build/<app>.elf             one per apps/<app>/, from all its *.c
-#   build/tests/<t>.elf         tests/guest/<t>.c (guesttest, threadtest, nettest)
+#   build/tests/<t>.elf         tests/guest/<t>.c (guesttest, threadtest, nettest, fstest, limitstest)
 #   build/guest/libnet.a        lwIP and its port (net/net.mk)
 #   build/fs/libfs.a, libext2fs.a  the file system (fs/fs.mk)
 #   guest, guest-images         phony: the library pieces / every image
@@ -110,7 +110,7 @@ endef
 $(foreach app,$(GUEST_APPS),$(eval $(call guest_app_rule,$(app))))
 
 # The guest test programs: one image each, subcommands chosen by argv[1].
-GUEST_TESTS := guesttest threadtest nettest fstest
+GUEST_TESTS := guesttest threadtest nettest fstest limitstest
 GUESTTEST_OBJS := $(GUEST_TESTS:%=build/tests/guest/%.o)
 
 # Strict C11 like our own code; each file asks for the POSIX names it uses.

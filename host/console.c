@@ -1,8 +1,11 @@
 /* console.c: console device: the guest's stdout and stderr. */
 #include <errno.h>
+#include <inttypes.h>
+#include <stdio.h>
 #include <unistd.h>
 
 #include "exit_status.h"
+#include "fd_printf.h"
 #include "hypercall.h"
 
 /* Writes all of BUF, retrying short writes; returns 0 or -errno. */
@@ -37,8 +40,26 @@ int hc_console_write(struct vm *vm, uint64_t arg_gpa) {
     return vm_fail(vm, EXIT_GUEST_ABI, "guest", "hypercall console_write: unknown stream %u",
                    arg->stream);
   }
+  /* Past --console-limit output is dropped, once with a notice, so that a
+   * guest flooding its console cannot fill the disk a log file lives on. The
+   * guest is told it was written: it has nothing better to do about it. */
+  uint64_t keep = len;
+  if (vm->console_limit) {
+    uint64_t room =
+        vm->console_bytes < vm->console_limit ? vm->console_limit - vm->console_bytes : 0;
+    if (keep > room) {
+      keep = room;
+      if (!vm->console_dropped)
+        fd_printf(vm->console_err_fd,
+                  "unikvm: console: guest output reached --console-limit (%" PRIu64
+                  " bytes); the rest is dropped\n",
+                  vm->console_limit);
+      vm->console_dropped += len - keep;
+    }
+    vm->console_bytes += keep;
+  }
   /* A closed host stdout (EPIPE) is the guest's problem to handle, not ours. */
-  int err = write_all(fd, data, len);
+  int err = write_all(fd, data, keep);
   arg->ret = err ? err : (int64_t)len;
   return 0;
 }

@@ -13,7 +13,10 @@ enum unikvm_exit_status {
   EXIT_SETUP = 122,       /* KVM or host resources failed */
   EXIT_GUEST_FAULT = 123, /* CPU exception, triple fault, unexpected exit */
   EXIT_GUEST_ABI = 124,   /* bad hypercall: unknown port, bad address, bad args */
+  EXIT_TIMEOUT = 125,     /* still running when --timeout expired */
   EXIT_GUEST_ABORT = 134, /* guest called abort() or panicked */
+  /* 128 + signal: SIGINT/SIGTERM stopped the VM; 159 (SIGSYS): unikvm itself
+   * made a system call outside its seccomp allow-list (sandbox.h). */
 };
 
 #endif

@@ -7,6 +7,7 @@
 #include <sys/ioctl.h>
 
 #include "exit_status.h"
+#include "fd_printf.h"
 #include "x86_layout.h"
 
 /* What the CPL 0 stub leaves on its stack, lowest address first. */
@@ -37,15 +38,15 @@ static const char *const vector_names[X86_EXC_VECTORS] = {
 };
 
 static void dump_registers(int fd, const struct kvm_regs *r, const struct kvm_sregs *s) {
-  dprintf(fd,
-          "  rax=%016llx rbx=%016llx rcx=%016llx rdx=%016llx\n"
-          "  rsi=%016llx rdi=%016llx rbp=%016llx rsp=%016llx\n"
-          "  r8 =%016llx r9 =%016llx r10=%016llx r11=%016llx\n"
-          "  r12=%016llx r13=%016llx r14=%016llx r15=%016llx\n"
-          "  rip=%016llx rflags=%016llx cs=%04x ss=%04x cr2=%016llx cr3=%016llx\n",
-          r->rax, r->rbx, r->rcx, r->rdx, r->rsi, r->rdi, r->rbp, r->rsp, r->r8, r->r9, r->r10,
-          r->r11, r->r12, r->r13, r->r14, r->r15, r->rip, r->rflags, s->cs.selector, s->ss.selector,
-          s->cr2, s->cr3);
+  fd_printf(fd,
+            "  rax=%016llx rbx=%016llx rcx=%016llx rdx=%016llx\n"
+            "  rsi=%016llx rdi=%016llx rbp=%016llx rsp=%016llx\n"
+            "  r8 =%016llx r9 =%016llx r10=%016llx r11=%016llx\n"
+            "  r12=%016llx r13=%016llx r14=%016llx r15=%016llx\n"
+            "  rip=%016llx rflags=%016llx cs=%04x ss=%04x cr2=%016llx cr3=%016llx\n",
+            r->rax, r->rbx, r->rcx, r->rdx, r->rsi, r->rdi, r->rbp, r->rsp, r->r8, r->r9, r->r10,
+            r->r11, r->r12, r->r13, r->r14, r->r15, r->rip, r->rflags, s->cs.selector,
+            s->ss.selector, s->cr2, s->cr3);
 }
 
 static int read_state(struct kvm_vcpu *cpu, struct kvm_regs *regs, struct kvm_sregs *sregs) {

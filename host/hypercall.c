@@ -45,7 +45,27 @@ void *hc_guest_structs(struct vm *vm, const char *handler, uint64_t gpa, uint64_
   return p;
 }
 
+#ifdef UNIKVM_TEST_HOOKS
+#include <fcntl.h>
+#include <unistd.h>
+
+#include "fd_printf.h"
+
+/* Makes a system call the seccomp filter forbids, so a test can see it stopped. */
+static int test_hook_forbidden_syscall(struct vm *vm) {
+  int fd = open("/etc/hostname", O_RDONLY);
+  fd_printf(vm->console_err_fd, "unikvm: test hook: open(/etc/hostname) returned %d\n", fd);
+  if (fd >= 0)
+    close(fd);
+  return 0;
+}
+#endif
+
 int hypercall_dispatch(struct vm *vm, uint16_t port, uint32_t size, uint32_t value) {
+#ifdef UNIKVM_TEST_HOOKS
+  if (port == UNIKVM_HC_TEST_HOOK)
+    return test_hook_forbidden_syscall(vm);
+#endif
   if (port < UNIKVM_HC_BASE || port >= UNIKVM_HC_BASE + UNIKVM_HC_COUNT)
     return vm_fail(vm, EXIT_GUEST_ABI, "guest", "write to unknown I/O port 0x%x", port);
   unsigned nr = port - UNIKVM_HC_BASE;

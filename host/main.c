@@ -1,6 +1,7 @@
 /* main.c: unikvm: load one unikernel image and run it on KVM. */
 #include <errno.h>
 #include <fcntl.h>
+#include <inttypes.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -14,9 +15,11 @@
 #include "boot_info.h"
 #include "elf_loader.h"
 #include "exit_status.h"
+#include "fd_printf.h"
 #include "kvm_vcpu.h"
 #include "net.h"
 #include "options.h"
+#include "sandbox.h"
 #include "teardown.h"
 #include "unikvm/abi.h"
 #include "unikvm/version.h"
@@ -183,12 +186,54 @@ static int setup_disk(const struct options *opts, struct vm *vm, struct blk_devi
   return 0;
 }
 
+/* Regular files fill disks; terminals and pipes do not keep what they are given. */
+static bool is_regular_file(int fd) {
+  struct stat st;
+  return fstat(fd, &st) == 0 && S_ISREG(st.st_mode);
+}
+
+#define CONSOLE_LIMIT_FILE_DEFAULT (1ull << 30)
+
+static void set_limits(const struct options *opts, struct vm *vm) {
+  vm->timeout_s = opts->timeout_s;
+  if (opts->console_limit_set)
+    vm->console_limit = opts->console_limit;
+  else if (is_regular_file(vm->console_out_fd) || is_regular_file(vm->console_err_fd))
+    vm->console_limit = CONSOLE_LIMIT_FILE_DEFAULT;
+}
+
+/* From here on the host only runs the guest: allow just the calls that needs. */
+static int lock_down(const struct options *opts, struct vm *vm, struct kvm_vcpu *cpu) {
+  if (opts->no_seccomp) {
+    fd_printf(vm->console_err_fd,
+              "unikvm: warning: --no-seccomp: running without the system-call filter\n");
+    return 0;
+  }
+  /* stderr unbuffered before the filter, so printing never needs fstat. */
+  setvbuf(stderr, NULL, _IONBF, 0);
+  struct sandbox box = {
+      .vcpu_fd = cpu->vcpu_fd,
+      .console_out_fd = vm->console_out_fd,
+      .console_err_fd = vm->console_err_fd,
+      .net_fd = vm->net ? vm->net->fd : -1,
+      .net_is_socket = vm->net && vm->net->message_socket,
+      .net_helper_pid = vm->net ? vm->net->helper_pid : 0,
+      .blk_fd = vm->blk ? vm->blk->fd : -1,
+      .blk_aio = vm->blk && vm->blk->aio,
+  };
+  char err[256];
+  if (sandbox_lockdown(&box, err, sizeof(err)) < 0)
+    return die(EXIT_SETUP, "seccomp", err);
+  return 0;
+}
+
 static int run(const struct options *opts, struct vm *vm) {
   char err[512];
   struct kvm_vcpu cpu;
   struct elf_image image;
   static struct net_device net;
   static struct blk_device blk;
+  set_limits(opts, vm);
   int rc = setup_disk(opts, vm, &blk);
   if (rc == 0)
     rc = prepare(opts, vm, &cpu, &image);
@@ -215,6 +260,11 @@ static int run(const struct options *opts, struct vm *vm) {
   if (kvm_vcpu_reset(&cpu, image.entry, vm->mem.size, UNIKVM_BOOT_INFO_ADDR, err, sizeof(err)) < 0)
     return die(EXIT_SETUP, "kvm", err);
   vm_catch_signals();
+  if (opts->timeout_s > 0 && vm_arm_timeout(opts->timeout_s) < 0)
+    return die(EXIT_SETUP, "--timeout", strerror(errno));
+  rc = lock_down(opts, vm, &cpu);
+  if (rc)
+    return rc;
   int status = vm_run(vm, &cpu);
   if (vm->net)
     net_close(vm->net);
@@ -224,6 +274,8 @@ static int run(const struct options *opts, struct vm *vm) {
       net_print_stats(vm->net, stderr);
     if (vm->blk)
       blk_print_stats(vm->blk, stderr);
+    if (vm->console_dropped)
+      fprintf(stderr, "unikvm: stats: console dropped_bytes=%" PRIu64 "\n", vm->console_dropped);
   }
   teardown_in_background();
   return status;

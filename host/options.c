@@ -62,13 +62,18 @@ void options_usage(FILE *out) {
           "  --ip A.B.C.D/N    static guest address instead of DHCP; --gw A.B.C.D its gateway\n"
           "  --disk FILE[,ro][,direct]  a block device on FILE (512-byte sectors; ro refuses\n"
           "               writes; direct uses O_DIRECT); fsync in the guest is fdatasync here\n"
+          "  --timeout SECONDS  stop the guest after SECONDS of wall time (exit status 125)\n"
+          "  --console-limit SIZE  stop copying guest output after SIZE bytes, e.g. 64M (0: no\n"
+          "               limit; default: no limit on a terminal or pipe, 1G into a file)\n"
+          "  --no-seccomp run without the system-call filter (debugging only; says so)\n"
           "  --help       show this help\n"
           "  --version    show the version and the guest ABI version\n"
           "\n"
           "Exit status: the guest's own exit status (0..255), or\n"
           "  120 bad command line   121 image rejected   122 KVM/host setup failed\n"
           "  123 guest crashed (CPU exception, triple fault)\n"
-          "  124 guest broke the hypercall ABI   134 guest aborted   130/143 SIGINT/SIGTERM\n");
+          "  124 guest broke the hypercall ABI   125 --timeout expired   134 guest aborted\n"
+          "  130/143 SIGINT/SIGTERM   159 unikvm made a system call its filter forbids\n");
 }
 
 static int bad(char *err, size_t errlen, const char *what, const char *why) {
@@ -87,6 +92,27 @@ static int parse_mem(struct options *opts, const char *text, char *err, size_t e
     return bad(err, errlen, what, "too large (maximum 4G)");
   if (opts->mem_size % OPTIONS_MEM_ALIGN)
     return bad(err, errlen, what, "not a multiple of 2M");
+  return 0;
+}
+
+static int parse_timeout(struct options *opts, const char *text, char *err, size_t errlen) {
+  char what[80], *end;
+  snprintf(what, sizeof(what), "--timeout %.60s", text);
+  errno = 0;
+  double s = strtod(text, &end);
+  /* Up to a year: beyond that a typo is likelier than a wish. */
+  if (errno || end == text || *end || !(s > 0) || s > 365.0 * 86400)
+    return bad(err, errlen, what, "expected seconds, e.g. 30 or 0.5");
+  opts->timeout_s = s;
+  return 0;
+}
+
+static int parse_console_limit(struct options *opts, const char *text, char *err, size_t errlen) {
+  char what[80];
+  snprintf(what, sizeof(what), "--console-limit %.60s", text);
+  if (options_parse_size(text, &opts->console_limit) < 0)
+    return bad(err, errlen, what, "not a size (use e.g. 64M, or 0 for no limit)");
+  opts->console_limit_set = true;
   return 0;
 }
 
@@ -142,7 +168,19 @@ static int parse_ip(struct options *opts, int which, const char *text, char *err
 }
 
 int options_parse(struct options *opts, int argc, char **argv, char *err, size_t errlen) {
-  enum { OPT_MEM = 256, OPT_STATS, OPT_HELP, OPT_VERSION, OPT_NET, OPT_IP, OPT_GW, OPT_DISK };
+  enum {
+    OPT_MEM = 256,
+    OPT_STATS,
+    OPT_HELP,
+    OPT_VERSION,
+    OPT_NET,
+    OPT_IP,
+    OPT_GW,
+    OPT_DISK,
+    OPT_TIMEOUT,
+    OPT_CONSOLE_LIMIT,
+    OPT_NO_SECCOMP,
+  };
   static const struct option longopts[] = {
       {"mem", required_argument, NULL, OPT_MEM},
       {"net", required_argument, NULL, OPT_NET},
@@ -150,6 +188,9 @@ int options_parse(struct options *opts, int argc, char **argv, char *err, size_t
       {"gw", required_argument, NULL, OPT_GW},
       {"disk", required_argument, NULL, OPT_DISK},
       {"stats", no_argument, NULL, OPT_STATS},
+      {"timeout", required_argument, NULL, OPT_TIMEOUT},
+      {"console-limit", required_argument, NULL, OPT_CONSOLE_LIMIT},
+      {"no-seccomp", no_argument, NULL, OPT_NO_SECCOMP},
       {"help", no_argument, NULL, OPT_HELP},
       {"version", no_argument, NULL, OPT_VERSION},
       {NULL, 0, NULL, 0},
@@ -176,6 +217,17 @@ int options_parse(struct options *opts, int argc, char **argv, char *err, size_t
       break;
     case OPT_DISK:
       opts->disk = optarg;
+      break;
+    case OPT_TIMEOUT:
+      if (parse_timeout(opts, optarg, err, errlen) < 0)
+        return -1;
+      break;
+    case OPT_CONSOLE_LIMIT:
+      if (parse_console_limit(opts, optarg, err, errlen) < 0)
+        return -1;
+      break;
+    case OPT_NO_SECCOMP:
+      opts->no_seccomp = true;
       break;
     case OPT_IP:
     case OPT_GW:

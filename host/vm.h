@@ -19,6 +19,9 @@ struct vm {
   int console_err_fd;     /* guest stderr and host diagnostics */
   struct net_device *net; /* NULL without --net */
   struct blk_device *blk; /* NULL without --disk */
+  /* --console-limit: guest output past LIMIT bytes is dropped (0: no limit). */
+  uint64_t console_limit, console_bytes, console_dropped;
+  double timeout_s; /* --timeout, for the message when it expires */
   /* Set when the guest must stop: its exit status and, on errors, why. */
   bool stopped;
   int exit_status;
@@ -38,6 +41,10 @@ int vm_fail(struct vm *vm, int status, const char *what, const char *fmt, ...)
  */
 extern volatile int vm_stop_signal;
 void vm_catch_signals(void);
+
+/* --timeout: SIGALRM after SECONDS of wall time stops the VM the same way
+ * (vm_stop_signal = SIGALRM). Returns 0 or -1 with errno set. */
+int vm_arm_timeout(double seconds);
 
 /*
  * Sleeps until a device has something for the guest or TIMEOUT_NS (relative,

@@ -2,6 +2,7 @@
 #include "vm_run.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -51,6 +52,11 @@ static int handle_exit(struct vm *vm, struct kvm_vcpu *cpu) {
 
 int vm_run(struct vm *vm, struct kvm_vcpu *cpu) {
   while (!vm->stopped) {
+    if (vm_stop_signal == SIGALRM) {
+      vm_fail(vm, EXIT_TIMEOUT, "--timeout", "the guest was still running after %g s",
+              vm->timeout_s);
+      break;
+    }
     if (vm_stop_signal) {
       vm_fail(vm, 128 + vm_stop_signal, "stopped", "%s", strsignal(vm_stop_signal));
       break;

@@ -93,6 +93,11 @@ enum unikvm_hypercall {
 /* Port the host's CPL 0 exception stubs report on; never a hypercall. */
 #define UNIKVM_EXCEPTION_PORT (UNIKVM_HC_BASE + 0xffu)
 
+/* The last port a 4-byte `out` may use inside the granted range: a test-only
+ * hypercall, answered only by hosts built with UNIKVM_TEST_HOOKS (an
+ * ordinary host treats it as an unknown port). */
+#define UNIKVM_HC_TEST_HOOK (UNIKVM_HC_BASE + UNIKVM_HC_PORTS - 4u)
+
 /* Error codes returned in `ret` fields (negated errno-style values). */
 #define UNIKVM_EOK    0
 #define UNIKVM_EINVAL 22

@@ -1,0 +1,36 @@
+/* sandbox.h: the seccomp allow-list unikvm runs its guest under. */
+#ifndef UNIKVM_SANDBOX_H
+#define UNIKVM_SANDBOX_H
+
+#include <stddef.h>
+#include <sys/types.h>
+
+#include "seccomp_bpf.h"
+
+/* What the run loop may touch once setup is over; -1 / 0 for what is absent. */
+struct sandbox {
+  int vcpu_fd;
+  int console_out_fd, console_err_fd;
+  int net_fd;
+  int net_is_socket; /* user-mode helper socket (sendmmsg/recvmmsg) rather than a tap */
+  pid_t net_helper_pid;
+  int blk_fd;
+  int blk_aio; /* the disk runs batches through kernel AIO */
+};
+
+/* Exit status when the filter stops unikvm: what a shell shows for SIGSYS. */
+#define SANDBOX_EXIT_STATUS (128 + 31)
+
+#define SANDBOX_MAX_RULES 40
+
+/* The allow-list for S (documented call by call in docs/security.md). Returns the rule count. */
+size_t sandbox_rules(const struct sandbox *s, struct sc_rule *rules, size_t max);
+
+/*
+ * Installs the filter on the calling thread (unikvm is single-threaded by
+ * then). A denied call ends unikvm with one line on stderr naming the call,
+ * and SANDBOX_EXIT_STATUS. Returns 0, or -1 with a reason in ERR.
+ */
+int sandbox_lockdown(const struct sandbox *s, char *err, size_t errlen);
+
+#endif
