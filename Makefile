@@ -25,6 +25,7 @@ include guest/guest.mk
 include host/slirp/slirp.mk
 # The UEFI loader, virtio images, `make qemu` and `make debug`; after guest.mk, whose objects it reuses.
 include boot/efi/efi.mk
+include tests/fuzz/fuzz.mk
 
 # ---- host: the unikvm hypervisor ------------------------------------------
 HOST_SRCS := $(wildcard host/*.c)
@@ -130,7 +131,7 @@ integration-test: check-kvm $(BUILD)/unikvm $(BUILD)/unikvm-slirp $(BUILD)/hello
 	tests/integration/hostile.sh
 	tests/integration/qemu.sh
 
-test: format-check unit-test integration-test
+test: format-check unit-test fuzz-smoke integration-test
 
 # ---- benchmarks -----------------------------------------------------------------
 $(BUILD)/bench/spawn_time: bench/boot/spawn_time.c
