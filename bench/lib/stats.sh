@@ -2,7 +2,8 @@
 # $TMP, $RESULTS, $SUITE and, when the table is written, $now). Values live one per line in
 # $TMP/BENCH.INDEX.PLATFORM; why a platform's runs failed in $TMP/BENCH.PLATFORM.fail; what was
 # reduced for it (e.g. "qemu-tcg: n=1, 64 MiB") in $TMP/BENCH.PLATFORM.note; why a platform is
-# not measured at all in this run in $TMP/PLATFORM.na.
+# not measured at all in this run in $TMP/PLATFORM.na; $TMP/BENCH.PLATFORM.noratio says that its
+# values are of a different size than native's, so no ratio is shown or saved.
 # shellcheck shell=bash disable=SC2154 # $now, $TMP, $RESULTS and $SUITE come from the suite
 
 # The platforms in table order; native is the baseline every ratio is to.
@@ -40,7 +41,7 @@ cell() {
   if [ -s "$values" ]; then
     text=$(sort -g "$values" | awk -v fmt="$4" -v med="$(median "$values")" \
       '{ v[NR] = $1 } END { printf fmt " [" fmt "–" fmt "]", med, v[1], v[NR] }')
-    if [ "$3" != native ]; then
+    if [ "$3" != native ] && [ ! -f "$TMP/$1.$3.noratio" ]; then
       r=$(ratio "$1" "$2" "$3")
       [ "$r" = "–" ] || text+=" (${r}×)"
     fi
@@ -102,15 +103,17 @@ results_reset() {
 # (the seed reports' time,value format; $TMP/BENCH.PLATFORM.csv renames a reduced-size platform's
 # file) and to the suite's medians file with its ratio to native.
 save() {
-  local p name
+  local p name r
   [ -n "$3" ] || return 0
   for p in "${ALL_PLATFORMS[@]}"; do
     [ -s "$TMP/$1.$2.$p" ] || continue
+    r=$(ratio "$1" "$2" "$p")
+    [ -f "$TMP/$1.$p.noratio" ] && r="–"
     name=$3
     [ -s "$TMP/$1.$p.csv" ] && name=$(cat "$TMP/$1.$p.csv")
     echo "$now,$(median "$TMP/$1.$2.$p")" >>"$RESULTS/$name-$p.csv"
-    printf '%s\t%s\t%s\t%s\t%s\n' "$3" "$p" "$(median "$TMP/$1.$2.$p")" "$(ratio "$1" "$2" "$p")" \
-      "$4" >>"$RESULTS/$SUITE-medians.tsv"
+    printf '%s\t%s\t%s\t%s\t%s\n' "$3" "$p" "$(median "$TMP/$1.$2.$p")" "$r" "$4" \
+      >>"$RESULTS/$SUITE-medians.tsv"
   done
   return 0
 }

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# run.sh: network benchmarks, native against unikvm, interleaved run by run (native, then unikvm,
-# for each benchmark in turn): HTTP under wrk (keep-alive, Connection: close, 64 connections), two
+# run.sh: network benchmarks on each platform, interleaved run by run (native, unikvm, then the
+# QEMU platforms in their first QEMU_RUNS runs, for each benchmark in turn): HTTP under wrk (keep-alive, Connection: close, 64 connections), two
 # parallel /bytes/ downloads with curl, iperf3 throughput, sockperf UDP ping-pong latency. Medians
 # with min/max and the ratio to native, one time,value CSV per benchmark and platform, and for
 # unikvm the VM exits (unikvm --stats) and host syscalls (strace -c) per request or frame, taken
@@ -8,12 +8,16 @@
 #
 # Both platforms cross one link of the same kind: native servers (the same apps built for Linux)
 # run in a namespace behind a veth pair whose other end is in a client namespace; unikvm runs in a
-# third namespace on a tap device, and its clients run there, on the tap's host side. Every
-# namespace is made here and deleted on exit; every load is bounded in time (LIMIT); a failing run
+# third namespace on a tap device, and its clients run there, on the tap's host side. QEMU (the
+# virtio images) runs in a fourth namespace with its user-mode network and host forwards, its
+# clients there on 127.0.0.1. Every namespace is made here and deleted on exit; every load is bounded in time (LIMIT); a failing run
 # is reported in its cell and the others go on.
 set -uo pipefail
 cd "$(dirname "$0")/../.." || exit 1
+SUITE=net
+TMP=$(mktemp -d)
 . bench/lib/stats.sh
+. bench/lib/qemu.sh
 
 QUICK=${QUICK:-0}
 if [ "$QUICK" = 1 ]; then
@@ -26,10 +30,11 @@ IPERF_T=${IPERF_T:-5}      # seconds per iperf3 run
 SOCKPERF_T=${SOCKPERF_T:-5} # seconds per sockperf run
 DL_MIB=${DL_MIB:-512}      # MiB per download (two run in parallel)
 AUX_T=${AUX_T:-2}          # seconds of load in each --stats / strace run
+QEMU_RUNS=${QEMU_RUNS:-1}  # runs with the QEMU platforms too (each server boots for seconds)
+QDL_MIB=${QDL_MIB:-16}     # MiB per download under QEMU (TCG moves a few tens of MB/s)
 RESULTS=${RESULTS:-bench/results}
 LIMIT=${LIMIT:-120} # any one client run; a hung one fails its cell
 HERE=bench/net
-TMP=$(mktemp -d)
 NSC=unikvm-bn$$-c # native's clients
 NSS=unikvm-bn$$-s # native's servers
 NSG=unikvm-bn$$-g # unikvm and its clients
@@ -61,6 +66,7 @@ mkdir -p "$BIN/native"
 for f in "${NEEDS[@]}"; do
   cp "$f" "$BIN/${f#build/}" || die "$f missing: run 'make bench' (it builds everything first)"
 done
+qemu_setup httpd iperf3d sockperfd
 
 # ---- namespaces ---------------------------------------------------------------------------------
 for ns in $NSC $NSS $NSG; do
@@ -76,7 +82,23 @@ ip netns exec $NSG ip tuntap add tap0 mode tap && ip -n $NSG link set tap0 up &&
   ip -n $NSG addr add 10.77.0.1/24 dev tap0 || die "cannot set up tap0"
 TAP=(--net tap:tap0 --ip 10.77.0.2/24 --gw 10.77.0.1)
 
-addr() { if [ "$1" = native ]; then echo 10.88.0.2; else echo 10.77.0.2; fi; }
+# The QEMU platforms: their own namespace, QEMU's user-mode network, the servers' ports forwarded.
+NSQ=unikvm-bn$$-q
+if measures qemu-tcg || measures qemu-kvm; then
+  ip netns add $NSQ || die "cannot create network namespace $NSQ"
+  NAMESPACES+=("$NSQ")
+  ip -n $NSQ link set lo up
+fi
+QNET=user,hostfwd=tcp:127.0.0.1:8080-:8080,hostfwd=tcp:127.0.0.1:5201-:5201
+QNET+=,hostfwd=udp:127.0.0.1:11111-:11111
+
+addr() {
+  case $1 in
+  native) echo 10.88.0.2 ;;
+  unikvm) echo 10.77.0.2 ;;
+  *) echo 127.0.0.1 ;;
+  esac
+}
 
 # ---- servers and clients ------------------------------------------------------------------------
 # server PLATFORM APP ARGS...: starts APP (native in $NSS, unikvm in $NSG) and waits for its
@@ -85,21 +107,29 @@ server() {
   local platform=$1 app=$2
   shift 2
   SOUT=$TMP/server.out SERR=$TMP/server.err
+  # Emptied here, not by the background job's redirection: the wait below must not see the last
+  # server's "listening" line before the new server's shell has truncated the file.
+  : >"$SOUT" && : >"$SERR"
   if [ "$platform" = native ]; then
     ip netns exec $NSS timeout --kill-after=5 $((LIMIT + 60)) "$BIN/native/$app" "$@" \
       >"$SOUT" 2>"$SERR" </dev/null &
-  else
+  elif [ "$platform" = unikvm ]; then
     ip netns exec $NSG timeout --kill-after=5 $((LIMIT + 60)) "$BIN/unikvm" --stats "${TAP[@]}" \
       "$BIN/$app.elf" -- "$@" >"$SOUT" 2>"$SERR" </dev/null &
+  else
+    # shellcheck disable=SC2046 # qemu_cmd is words on purpose
+    ip netns exec $NSQ timeout --kill-after=5 $((LIMIT + 60)) $(qemu_cmd "$platform") --net "$QNET" \
+      "$BIN/$app-virtio.elf" "$@" >"$SOUT" 2>"$SERR" </dev/null &
   fi
   SPID=$!
   PIDS+=("$SPID")
-  for _ in $(seq 400); do
+  for _ in $(seq 1200); do
     grep -q 'listening on port' "$SOUT" && return 0
     kill -0 $SPID 2>/dev/null || break
     sleep 0.05
   done
   SWHY="failed (server did not start: $(grep -v '^unikvm: stats' "$SERR" | head -1 | cut -c1-80))"
+  is_qemu "$platform" && SWHY="$(qemu_why "$SOUT" "server did not start")"
   stop_server
   return 1
 }
@@ -128,6 +158,7 @@ server_pid() { awk '{ print $1 }' /proc/$SPID/task/$SPID/children 2>/dev/null; }
 client() {
   local ns=$NSC
   [ "$1" = unikvm ] && ns=$NSG
+  is_qemu "$1" && ns=$NSQ
   shift
   ip netns exec $ns timeout --kill-after=5 "$LIMIT" "$@" >"$TMP/out" 2>"$TMP/err" </dev/null
   CSTATUS=$?
@@ -186,6 +217,11 @@ http() {
 # their average time. For unikvm the guest then exits, so its --stats count the whole transfer.
 download() {
   local platform=$1 size=$((DL_MIB * 1048576)) url v
+  if is_qemu "$platform"; then
+    size=$((QDL_MIB * 1048576))
+    echo "download-2x${QDL_MIB}MiB-s" >"$TMP/dl.$platform.csv"
+    [ "$QDL_MIB" = "$DL_MIB" ] || touch "$TMP/dl.$platform.noratio"
+  fi
   url=http://$(addr "$platform"):8080/bytes/$size
   server "$platform" httpd -p 8080 -n 2 || { fail dl "$platform" "$SWHY" && return; }
   client "$platform" bash -c 'for _ in 1 2; do
@@ -381,34 +417,55 @@ CLOSE=(-t1 -c1 -H "Connection: close")
 C64=(-t2 -c64)
 load=$(cut -d' ' -f1-3 /proc/loadavg)
 start=$(date +%s)
+# now_platforms: the platforms this run measures (the QEMU ones only in the first QEMU_RUNS).
+now_platforms() {
+  local p
+  for p in "${ALL_PLATFORMS[@]}"; do
+    measures $p || continue
+    is_qemu $p && [ "$run" -gt "$QEMU_RUNS" ] && continue
+    echo $p
+  done
+}
 for ((run = 1; run <= RUNS; run++)); do
   echo "bench/net: run $run of $RUNS" >&2
-  for platform in native unikvm; do http ka $platform "${KA[@]}"; done
-  for platform in native unikvm; do http close $platform "${CLOSE[@]}"; done
-  for platform in native unikvm; do http c64 $platform "${C64[@]}"; done
-  for platform in native unikvm; do download $platform; done
-  for platform in native unikvm; do iperf ip $platform; done
-  for platform in native unikvm; do iperf ipr $platform -R; done
-  for platform in native unikvm; do ping $platform; done
+  PLATS=$(now_platforms)
+  for platform in $PLATS; do http ka $platform "${KA[@]}"; done
+  for platform in $PLATS; do http close $platform "${CLOSE[@]}"; done
+  for platform in $PLATS; do http c64 $platform "${C64[@]}"; done
+  for platform in $PLATS; do download $platform; done
+  for platform in $PLATS; do iperf ip $platform; done
+  for platform in $PLATS; do iperf ipr $platform -R; done
+  for platform in $PLATS; do ping $platform; done
+done
+# What the QEMU cells had less of.
+for p in qemu-tcg qemu-kvm; do
+  measures $p || continue
+  for b in ka close c64 dl ip ipr sp; do
+    note=""
+    [ "$QEMU_RUNS" -lt "$RUNS" ] && note="n=$QEMU_RUNS"
+    [ $b = dl ] && note+="${note:+, }2×$QDL_MIB MiB"
+    [ -n "$note" ] && echo "$note" >"$TMP/$b.$p.note"
+  done
 done
 
 echo "bench/net: VM exits and syscalls (separate runs of ${AUX_T} s)" >&2
 if command -v strace >/dev/null; then STRACE=1; else STRACE=0; fi
-wrk_exits ka 1 1
-wrk_exits close 1 1 -H "Connection: close"
-wrk_exits c64 2 64
+measures unikvm && wrk_exits ka 1 1
+measures unikvm && wrk_exits close 1 1 -H "Connection: close"
+measures unikvm && wrk_exits c64 2 64
 if [ $STRACE = 1 ]; then
   for platform in native unikvm; do
+    measures $platform || continue
     wrk_syscalls ka $platform "${KA[@]}"
     wrk_syscalls close $platform "${CLOSE[@]}"
     wrk_syscalls c64 $platform "${C64[@]}"
   done
-  frame_syscalls dl httpd -p 8080 -n 1 -- curl -sS -o /dev/null --max-time "$LIMIT" \
+  measures unikvm && frame_syscalls dl httpd -p 8080 -n 1 -- curl -sS -o /dev/null --max-time "$LIMIT" \
     "http://10.77.0.2:8080/bytes/$((128 * 1048576))"
-  frame_syscalls ip iperf3d -p 5201 -n 1 -- iperf3 -c 10.77.0.2 -t "$AUX_T"
-  frame_syscalls ipr iperf3d -p 5201 -n 1 -- iperf3 -c 10.77.0.2 -t "$AUX_T" -R
+  measures unikvm && frame_syscalls ip iperf3d -p 5201 -n 1 -- iperf3 -c 10.77.0.2 -t "$AUX_T"
+  measures unikvm && frame_syscalls ipr iperf3d -p 5201 -n 1 -- iperf3 -c 10.77.0.2 -t "$AUX_T" -R
 fi
-for platform in native unikvm; do ping_aux $platform; done
+for platform in native unikvm; do measures $platform && ping_aux $platform; done
 took=$(($(date +%s) - start))
 
 # ---- the table ----------------------------------------------------------------------------------
@@ -432,31 +489,16 @@ sys_cell() {
   echo "$u$n"
 }
 
-# netratio BENCH INDEX: stats.sh's ratio, or – when native's median is 0 (retransmits).
-netratio() {
-  if [ -s "$TMP/$1.$2.native" ] && [ "$(median "$TMP/$1.$2.native")" = 0 ]; then
-    echo "–"
-  else
-    ratio "$1" "$2"
-  fi
-}
-
 # netrow BENCH INDEX LABEL FMT DIRECTION TARGET CSV [EXITS-UNIT]: one table line (the exits and
 # syscalls columns only with EXITS-UNIT); appends each platform's median to $RESULTS/CSV-PLATFORM.csv.
 netrow() {
-  local bench=$1 i=$2 r x="" s=""
-  r=$(netratio "$bench" "$i")
+  local bench=$1 i=$2 x="" s=""
   if [ -n "${8:-}" ]; then
     x=$(exits_cell "$bench" "$8")
     s=$(sys_cell "$bench")
   fi
-  echo "| $3 | $(cell "$bench" "$i" native "$4") | $(cell "$bench" "$i" unikvm "$4") | $r |" \
-    "$(target "$r" "$5" "$6") | $x | $s |"
-  for platform in native unikvm; do
-    [ -s "$TMP/$bench.$i.$platform" ] &&
-      echo "$now,$(median "$TMP/$bench.$i.$platform")" >>"$RESULTS/$7-$platform.csv"
-  done
-  return 0
+  echo "| $3 | $(cells "$bench" "$i" "$4") | $(target "$(ratio "$bench" "$i")" "$5" "$6") | $x | $s |"
+  save "$bench" "$i" "$7" "$5"
 }
 
 # breakdown BENCH LABEL: the busiest syscalls per unit, for the notes.
@@ -469,14 +511,14 @@ breakdown() {
 }
 
 now=$(date -u +%Y-%m-%dT%H:%M:%SZ)
+results_reset
 {
-  echo "Network, native vs unikvm: $RUNS run(s) of each, interleaved; $now; $(nproc) CPUs," \
+  echo "Network: $RUNS run(s) of each, interleaved; $now; $(nproc) CPUs," \
     "$(sed -n 's/^model name\s*: //p' /proc/cpuinfo | head -1), Linux $(uname -r); load average" \
     "at start $load; the whole run took ${took} s"
   echo
-  echo "| benchmark | native median [min–max] | unikvm median [min–max] | unikvm/native | target |" \
-    "unikvm VM exits | host syscalls (unikvm; native server) |"
-  echo "| --- | --- | --- | --- | --- | --- | --- |"
+  echo "| benchmark |$(platform_header) target (unikvm) | unikvm VM exits | host syscalls (unikvm; native server) |"
+  echo "| --- |$(platform_rule) --- | --- | --- |"
   netrow ka 0 "wrk -t1 -c1 keep-alive, req/s (${WRK_T} s)" %.0f higher 0.8 http-c1-keepalive-rps request
   netrow ka 1 "… average latency, µs" %.1f lower "" http-c1-keepalive-avg-us
   netrow ka 2 "… p99 latency, µs" %.1f lower "" http-c1-keepalive-p99-us
@@ -502,7 +544,10 @@ now=$(date -u +%Y-%m-%dT%H:%M:%SZ)
     "joined by a veth pair (MTU $(ip -n $NSS link show vs | sed -n 's/.* mtu \([0-9]*\).*/\1/p')," \
     "the kernel's offloads on); unikvm in a third namespace on tap0 (MTU" \
     "$(ip -n $NSG link show tap0 | sed -n 's/.* mtu \([0-9]*\).*/\1/p')), its clients on the" \
-    "tap's host side. Every server is started fresh for each run. wrk fetches \`/\` (httpd's" \
+    "tap's host side. qemu-*: the virtio images under QEMU in a fourth namespace, on QEMU's user-mode" \
+    "network (slirp: every packet is copied through QEMU's own TCP/IP stack) with the ports forwarded" \
+    "from 127.0.0.1, where its clients connect; *n=…* marks fewer runs, *2×$QDL_MIB MiB* smaller" \
+    "downloads (seconds, so without a ratio). Every server is started fresh for each run. wrk fetches \`/\` (httpd's" \
     "built-in page); latencies are wrk's and sockperf's (sockperf reports half the round trip)."
   echo
   echo "VM exits come from \`unikvm --stats\`: for wrk, separate runs of httpd -n N under the same" \
@@ -520,4 +565,6 @@ now=$(date -u +%Y-%m-%dT%H:%M:%SZ)
   breakdown ip "iperf3, per frame"
   breakdown ipr "iperf3 -R, per frame"
   breakdown sp "sockperf, per round trip"
+  echo
+  platform_notes
 } | tee "$RESULTS/net.md"
