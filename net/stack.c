@@ -13,6 +13,17 @@
 /* An app that brings the stack up wants a NIC: without --net, unikvm gives it user mode. */
 GUEST_MANIFEST(net_manifest, UNIKVM_MANIFEST_NET);
 
+/*
+ * lwipopts.h turns lwIP's TCP sanity checks off for the one that no longer
+ * applies (TCP_SNDLOWAT 4 * TCP_MSS below 64 KiB); the others still hold.
+ */
+_Static_assert(MEMP_NUM_TCP_SEG >= TCP_SND_QUEUELEN, "a segment for every queued pbuf");
+_Static_assert(TCP_SND_BUF >= 2 * TCP_MSS, "the send buffer holds two segments");
+_Static_assert(TCP_SND_QUEUELEN >= 2 * (TCP_SND_BUF / TCP_MSS), "queue room for the buffer");
+_Static_assert(TCP_SNDLOWAT < TCP_SND_BUF && TCP_SNDQUEUELOWAT < TCP_SND_QUEUELEN, "low waters");
+_Static_assert(TCP_WND >= TCP_MSS && TCP_WND <= (0xffffu << TCP_RCV_SCALE), "window fits scaling");
+_Static_assert(TCP_MSS + 40 + 14 <= 0xffff, "a whole frame fits a pbuf's 16-bit length");
+
 /* How long the first socket call waits for a DHCP lease. */
 #define NET_DHCP_WAIT_NS (10 * GUEST_NS_PER_SEC)
 

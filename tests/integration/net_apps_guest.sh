@@ -4,7 +4,8 @@
 # iperf3 and sockperf clients, and python3 for what those will not send (malformed requests,
 # stalled requests, thousands of connections, garbage Ethernet frames).
 # - user-mode networking: httpd behind a host forward, inside a namespace of its own (loopback);
-# - tap: every guest gets a fresh namespace with tap0 10.77.0.1/24, the guest is 10.77.0.2;
+# - tap: every guest gets a fresh namespace with tap0 10.77.0.1/24, the guest is 10.77.0.2 (MTU
+#   1500, and 65521 for 64 KiB segments);
 # - bad input: malformed HTTP, a request that never finishes, 100 000 garbage frames on the tap.
 # Every namespace is deleted on exit; every load is bounded in count and time; checks assert on
 # what the clients print or receive, never on a timing.
@@ -395,6 +396,42 @@ check "tap: iperf3d reports the bytes it really moved" "$(cat "$GOUT")" \
   bash -c "grep -Eq 'test 1: 1 stream\\(s\\), received [1-9][0-9]* bytes' '$GOUT' &&
     grep -Eq 'test 2: 1 stream\\(s\\), received 0 bytes, sent [1-9][0-9]* bytes' '$GOUT'"
 guest_alive "tap iperf3d"
+stop_guest
+
+# ==== tap with the largest MTU (65521): 64 KiB segments both ways ================================
+# lwIP's MSS follows the NIC's MTU up to 65481 bytes, so these move whole 64 KiB frames: a large
+# download checked byte for byte, and iperf3 both ways.
+make_ns
+in_ns ip link set tap0 mtu 65521
+guest_start jumbo build/httpd.elf "${TAP_OPTS[@]}" --
+RUN_TIMEOUT=60 run_ns curl -sS --max-time 50 -o "$TMPD/big" -w '%{http_code} %{size_download}' \
+  "$URL/bytes/67108864"
+expect_stdout "tap mtu 65521: /bytes/67108864 is 200 with 67108864 bytes" "200 67108864"
+want=$(pattern_sha 67108864)
+got=$(sha256sum <"$TMPD/big" | cut -d' ' -f1)
+check "tap mtu 65521: the 64 MiB body is the pattern" "sha256 $got, expected $want" \
+  test "$got" = "$want"
+rm -f "$TMPD/big"
+RUN_TIMEOUT=60 run_ns python3 "$TMPD/many.py" $G 8080
+expect_stdout_has "tap mtu 65521: 1000 sequential connections all answered" '^sequential 1000$'
+expect_stdout_has "tap mtu 65521: 200 concurrent connections all answered" '^concurrent 200$'
+guest_alive "tap mtu 65521 httpd"
+stop_guest
+
+make_ns
+in_ns ip link set tap0 mtu 65521
+guest_start jumbo-iperf3d build/iperf3d.elf "${TAP_OPTS[@]}" --
+RUN_TIMEOUT=30 run_ns iperf3 -c $G -t 2
+expect_status "tap mtu 65521: iperf3 -c -t 2 exits 0" 0
+check "tap mtu 65521: iperf3 reports a non-zero receiver bitrate" "rate '$(rate)'" positive "$(rate)"
+RUN_TIMEOUT=30 run_ns iperf3 -c $G -t 2 -R
+expect_status "tap mtu 65521: iperf3 -c -t 2 -R exits 0" 0
+check "tap mtu 65521: iperf3 -R reports a non-zero receiver bitrate" "rate '$(rate)'" \
+  positive "$(rate)"
+check "tap mtu 65521: iperf3d reports the bytes it really moved" "$(cat "$GOUT")" \
+  bash -c "grep -Eq 'test 1: 1 stream\\(s\\), received [1-9][0-9]* bytes' '$GOUT' &&
+    grep -Eq 'test 2: 1 stream\\(s\\), received 0 bytes, sent [1-9][0-9]* bytes' '$GOUT'"
+guest_alive "tap mtu 65521 iperf3d"
 stop_guest
 
 # ==== tap: sockperfd ==========================================================================
