@@ -43,9 +43,13 @@ $(FUZZ_DIR)/%.o: tests/fuzz/%.c | $(FUZZ_DIR)/.clang-ok
 	@mkdir -p $(@D)
 	$(FUZZ_CC) $(FUZZ_CFLAGS) -c $< -o $@
 
+# fuzz_vm.c checks the host's disk transfers by wrapping pread/pwrite; fuzz_cmdline.c keeps one
+# AIO context for every blk_open (see there).
+FUZZ_LDFLAGS := -Wl,--wrap=pread,--wrap=pwrite
+FUZZ_LDFLAGS_cmdline := -Wl,--wrap=syscall
 $(FUZZ_DIR)/bin/fuzz_%: $(FUZZ_DIR)/fuzz_%.o $(FUZZ_DIR)/fuzz_vm.o $(FUZZ_DIR)/libhost.a
 	@mkdir -p $(@D)
-	$(FUZZ_CC) -fsanitize=fuzzer $(FUZZ_SAN) -Wl,--wrap=pread,--wrap=pwrite -o $@ $^
+	$(FUZZ_CC) -fsanitize=fuzzer $(FUZZ_SAN) $(FUZZ_LDFLAGS) $(FUZZ_LDFLAGS_$*) -o $@ $^
 
 # Seeds are generated from abi.h, so they follow the ABI; regression inputs are checked in.
 $(FUZZ_DIR)/make_seeds: tests/fuzz/make_seeds.c tests/fuzz/fuzz_input.h include/unikvm/abi.h
