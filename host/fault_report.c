@@ -67,7 +67,7 @@ int fault_report_exception(struct vm *vm, struct kvm_vcpu *cpu) {
   if ((sregs.cs.selector & 3) != 0)
     return vm_fail(vm, EXIT_GUEST_ABI, "guest", "write to unknown I/O port 0x%x",
                    UNIKVM_EXCEPTION_PORT);
-  const struct exception_frame *f = guest_mem_ptr(&vm->mem, regs.rsp, sizeof(*f));
+  const struct exception_frame *f = guest_mem_host_ptr(&vm->mem, regs.rsp, sizeof(*f));
   if (!f)
     return vm_fail(vm, EXIT_GUEST_FAULT, "guest fault", "exception with a corrupt stack");
   struct exception_frame frame = *f;

@@ -7,6 +7,8 @@
 #include <sys/mman.h>
 #include <unistd.h>
 
+#include "unikvm/abi.h"
+
 int guest_mem_create(struct guest_mem *mem, uint64_t size) {
   /* A memfd (not anonymous memory) so that a later snapshot can map it
    * MAP_PRIVATE for copy-on-write clones; untouched pages cost nothing. */
@@ -40,11 +42,22 @@ void guest_mem_destroy(struct guest_mem *mem) {
   mem->fd = -1;
 }
 
-void *guest_mem_ptr(const struct guest_mem *mem, uint64_t gpa, uint64_t len) {
+void *guest_mem_host_ptr(const struct guest_mem *mem, uint64_t gpa, uint64_t len) {
   uint64_t end;
   if (__builtin_add_overflow(gpa, len, &end) || end > mem->size)
     return NULL;
   return mem->base + gpa;
+}
+
+void *guest_mem_ptr(const struct guest_mem *mem, uint64_t gpa, uint64_t len) {
+  void *p = guest_mem_host_ptr(mem, gpa, len);
+  if (!p || len == 0 || gpa >= mem->host_tables_end)
+    return p; /* an empty range touches nothing */
+  /* Below the tables' end only the boot-info and argv pages are the guest's. */
+  uint64_t end = gpa + len;
+  if (gpa >= UNIKVM_BOOT_INFO_ADDR && end <= UNIKVM_ARGS_ADDR + UNIKVM_ARGS_SIZE)
+    return p;
+  return NULL;
 }
 
 int guest_mem_write(const struct guest_mem *mem, uint64_t gpa, const void *src, uint64_t len) {

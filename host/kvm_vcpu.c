@@ -23,6 +23,8 @@
 #define CR4_OSXMMEXCPT  0x400ull
 #define CR4_FSGSBASE    0x10000ull
 #define CR4_OSXSAVE     0x40000ull
+#define CR4_SMEP        0x100000ull
+#define CR4_SMAP        0x200000ull
 #define EFER_LME        0x100ull
 #define EFER_LMA        0x400ull
 #define EFER_NXE        0x800ull
@@ -55,7 +57,7 @@ static const struct kvm_cpuid_entry2 *cpuid_leaf(const struct kvm_cpuid2 *cpuid,
 }
 
 /* Passes the host's supported CPUID to the guest and returns the XCR0 it allows. */
-static int setup_cpuid(struct kvm_vcpu *cpu, uint64_t *xcr0, int *fsgsbase, char *err,
+static int setup_cpuid(struct kvm_vcpu *cpu, uint64_t *xcr0, uint64_t *cr4_features, char *err,
                        size_t errlen) {
   const struct kvm_cpuid_entry2 *xsave = cpuid_leaf(cpu->cpuid, 0xd, 0);
   const struct kvm_cpuid_entry2 *ext = cpuid_leaf(cpu->cpuid, 7, 0);
@@ -64,7 +66,12 @@ static int setup_cpuid(struct kvm_vcpu *cpu, uint64_t *xcr0, int *fsgsbase, char
   *xcr0 = supported & 0x7;
   if ((supported & 0xe0) == 0xe0)
     *xcr0 |= 0xe0;
-  *fsgsbase = ext && (ext->ebx & 1);
+  /* FSGSBASE: per-thread TLS without wrmsr. SMEP/SMAP: even if a guest got
+   * its code to run at CPL 0, it could not execute or touch its user pages
+   * there (defence in depth; the host already keeps it off its tables). */
+  uint32_t ebx = ext ? ext->ebx : 0;
+  *cr4_features = ((ebx & 1u) ? CR4_FSGSBASE : 0) | ((ebx & (1u << 7)) ? CR4_SMEP : 0) |
+                  ((ebx & (1u << 20)) ? CR4_SMAP : 0);
   if (ioctl(cpu->vcpu_fd, KVM_SET_CPUID2, cpu->cpuid) < 0)
     return fail(err, errlen, "KVM_SET_CPUID2");
   return 0;
@@ -137,7 +144,7 @@ static struct kvm_segment flat_segment(uint16_t selector, uint8_t type, int code
   return seg;
 }
 
-static int setup_sregs(struct kvm_vcpu *cpu, int fsgsbase, char *err, size_t errlen) {
+static int setup_sregs(struct kvm_vcpu *cpu, uint64_t cr4_features, char *err, size_t errlen) {
   struct kvm_sregs sregs;
   if (ioctl(cpu->vcpu_fd, KVM_GET_SREGS, &sregs) < 0)
     return fail(err, errlen, "KVM_GET_SREGS");
@@ -158,7 +165,7 @@ static int setup_sregs(struct kvm_vcpu *cpu, int fsgsbase, char *err, size_t err
   sregs.idt.limit = 256 * 16 - 1;
   sregs.cr3 = X86_PML4_ADDR;
   sregs.cr0 = CR0_PE | CR0_MP | CR0_ET | CR0_NE | CR0_WP | CR0_PG;
-  sregs.cr4 = CR4_PAE | CR4_OSFXSR | CR4_OSXMMEXCPT | CR4_OSXSAVE | (fsgsbase ? CR4_FSGSBASE : 0);
+  sregs.cr4 = CR4_PAE | CR4_OSFXSR | CR4_OSXMMEXCPT | CR4_OSXSAVE | cr4_features;
   sregs.efer = EFER_LME | EFER_LMA | EFER_NXE;
   if (ioctl(cpu->vcpu_fd, KVM_SET_SREGS, &sregs) < 0)
     return fail(err, errlen, "KVM_SET_SREGS");
@@ -168,10 +175,10 @@ static int setup_sregs(struct kvm_vcpu *cpu, int fsgsbase, char *err, size_t err
 int kvm_vcpu_reset(struct kvm_vcpu *cpu, uint64_t entry, uint64_t stack_top, uint64_t boot_info,
                    char *err, size_t errlen) {
   uint64_t xcr0;
-  int fsgsbase;
-  if (setup_cpuid(cpu, &xcr0, &fsgsbase, err, errlen) < 0)
+  uint64_t cr4_features;
+  if (setup_cpuid(cpu, &xcr0, &cr4_features, err, errlen) < 0)
     return -1;
-  if (setup_sregs(cpu, fsgsbase, err, errlen) < 0)
+  if (setup_sregs(cpu, cr4_features, err, errlen) < 0)
     return -1;
   struct kvm_xcrs xcrs = {.nr_xcrs = 1, .xcrs = {{.xcr = 0, .value = xcr0}}};
   if (ioctl(cpu->vcpu_fd, KVM_SET_XCRS, &xcrs) < 0)

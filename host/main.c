@@ -262,6 +262,7 @@ static int run(const struct options *opts, struct vm *vm) {
   vm_catch_signals();
   if (opts->timeout_s > 0 && vm_arm_timeout(opts->timeout_s) < 0)
     return die(EXIT_SETUP, "--timeout", strerror(errno));
+  vm->mem.host_tables_end = X86_LOW_END; /* from now on guest ranges stay off the tables */
   rc = lock_down(opts, vm, &cpu);
   if (rc)
     return rc;
