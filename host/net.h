@@ -51,7 +51,7 @@ void net_close(struct net_device *net);
 /* One "unikvm: stats: net ..." line for --stats. */
 void net_print_stats(const struct net_device *net, FILE *out);
 
-/* Gives the NIC a random locally administered MAC address. */
+/* Gives the NIC a random locally administered MAC address, unless it already has one. */
 void net_random_mac(struct net_device *net);
 
 #endif

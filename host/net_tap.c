@@ -13,6 +13,9 @@
 #include "net.h"
 
 void net_random_mac(struct net_device *net) {
+  static const uint8_t unset[6];
+  if (memcmp(net->mac, unset, sizeof(unset)) != 0)
+    return; /* already chosen: a restored snapshot keeps the MAC its guest knows */
   if (getrandom(net->mac, sizeof(net->mac), 0) != sizeof(net->mac))
     memcpy(net->mac, "\x52\x54\x00\x12\x34\x56", 6);
   net->mac[0] = (uint8_t)((net->mac[0] & 0xfe) | 0x02); /* unicast, locally administered */
