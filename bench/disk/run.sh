@@ -46,6 +46,7 @@ data=$(seeded_file "$SHA_SIZE" "$SEED") || exit 1
 want=$(cat "$data.sha256")
 image=$(ext4_image "$data") || exit 1
 target=$(write_target "$DISK_SIZE") || exit 1
+qtarget=$target
 if measures qemu-tcg || measures qemu-kvm; then qtarget=$(write_target "$QEMU_DISK_SIZE") || exit 1; fi
 writes=$(($(bytes "$DISK_SIZE") / 4096))
 cat "$data" >/dev/null # both platforms then read it from the host's page cache

@@ -30,6 +30,7 @@ IPERF_T=${IPERF_T:-5}      # seconds per iperf3 run
 SOCKPERF_T=${SOCKPERF_T:-5} # seconds per sockperf run
 DL_MIB=${DL_MIB:-512}      # MiB per download (two run in parallel)
 AUX_T=${AUX_T:-2}          # seconds of load in each --stats / strace run
+AUX=${AUX:-1}              # 0: no separate --stats / strace / perf runs
 QEMU_RUNS=${QEMU_RUNS:-1}  # runs with the QEMU platforms too (each server boots for seconds)
 QDL_MIB=${QDL_MIB:-16}     # MiB per download under QEMU (TCG moves a few tens of MB/s)
 RESULTS=${RESULTS:-bench/results}
@@ -448,24 +449,27 @@ for p in qemu-tcg qemu-kvm; do
   done
 done
 
-echo "bench/net: VM exits and syscalls (separate runs of ${AUX_T} s)" >&2
 if command -v strace >/dev/null; then STRACE=1; else STRACE=0; fi
-measures unikvm && wrk_exits ka 1 1
-measures unikvm && wrk_exits close 1 1 -H "Connection: close"
-measures unikvm && wrk_exits c64 2 64
-if [ $STRACE = 1 ]; then
-  for platform in native unikvm; do
-    measures $platform || continue
-    wrk_syscalls ka $platform "${KA[@]}"
-    wrk_syscalls close $platform "${CLOSE[@]}"
-    wrk_syscalls c64 $platform "${C64[@]}"
-  done
-  measures unikvm && frame_syscalls dl httpd -p 8080 -n 1 -- curl -sS -o /dev/null --max-time "$LIMIT" \
-    "http://10.77.0.2:8080/bytes/$((128 * 1048576))"
-  measures unikvm && frame_syscalls ip iperf3d -p 5201 -n 1 -- iperf3 -c 10.77.0.2 -t "$AUX_T"
-  measures unikvm && frame_syscalls ipr iperf3d -p 5201 -n 1 -- iperf3 -c 10.77.0.2 -t "$AUX_T" -R
+# AUX=0 leaves out the separate exits and syscalls runs (the self-check's shortcut).
+if [ "$AUX" = 1 ]; then
+  echo "bench/net: VM exits and syscalls (separate runs of ${AUX_T} s)" >&2
+  measures unikvm && wrk_exits ka 1 1
+  measures unikvm && wrk_exits close 1 1 -H "Connection: close"
+  measures unikvm && wrk_exits c64 2 64
+  if [ $STRACE = 1 ]; then
+    for platform in native unikvm; do
+      measures $platform || continue
+      wrk_syscalls ka $platform "${KA[@]}"
+      wrk_syscalls close $platform "${CLOSE[@]}"
+      wrk_syscalls c64 $platform "${C64[@]}"
+    done
+    measures unikvm && frame_syscalls dl httpd -p 8080 -n 1 -- curl -sS -o /dev/null --max-time "$LIMIT" \
+      "http://10.77.0.2:8080/bytes/$((128 * 1048576))"
+    measures unikvm && frame_syscalls ip iperf3d -p 5201 -n 1 -- iperf3 -c 10.77.0.2 -t "$AUX_T"
+    measures unikvm && frame_syscalls ipr iperf3d -p 5201 -n 1 -- iperf3 -c 10.77.0.2 -t "$AUX_T" -R
+  fi
+  for platform in native unikvm; do measures $platform && ping_aux $platform; done
 fi
-for platform in native unikvm; do measures $platform && ping_aux $platform; done
 took=$(($(date +%s) - start))
 
 # ---- the table ----------------------------------------------------------------------------------
