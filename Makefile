@@ -117,7 +117,7 @@ integration-test: check-kvm $(BUILD)/unikvm $(BUILD)/unikvm-slirp $(BUILD)/hello
 		$(BUILD)/native/httpd $(BUILD)/native/iperf3d $(BUILD)/native/sockperfd \
 		$(BUILD)/httpd.elf $(BUILD)/iperf3d.elf $(BUILD)/sockperfd.elf \
 		$(BUILD)/test-hooks/unikvm $(BUILD)/tests/limitstest.elf \
-		$(QEMU_TEST_DEPS)
+		$(QEMU_TEST_DEPS) $(BUILD)/bench/spawn_time
 	tests/integration/run.sh
 	tests/integration/limits.sh
 	python3 tests/integration/slirp_helper_test.py
@@ -130,6 +130,7 @@ integration-test: check-kvm $(BUILD)/unikvm $(BUILD)/unikvm-slirp $(BUILD)/hello
 	tests/integration/net_apps_guest.sh
 	tests/integration/hostile.sh
 	tests/integration/qemu.sh
+	bench/selfcheck.sh
 
 test: format-check unit-test fuzz-smoke integration-test
 
