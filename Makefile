@@ -144,7 +144,9 @@ BENCH_DEPS := $(BUILD)/unikvm $(BUILD)/hello.elf $(BUILD)/native/hello $(BUILD)/
 	$(BUILD)/native/forksum $(BUILD)/native/linpack $(BUILD)/native/memsweep \
 	$(BUILD)/sha256sum.elf $(BUILD)/diskbench.elf $(BUILD)/native/sha256sum $(BUILD)/native/diskbench \
 	$(BUILD)/httpd.elf $(BUILD)/iperf3d.elf $(BUILD)/sockperfd.elf \
-	$(BUILD)/native/httpd $(BUILD)/native/iperf3d $(BUILD)/native/sockperfd
+	$(BUILD)/native/httpd $(BUILD)/native/iperf3d $(BUILD)/native/sockperfd \
+	$(EFI_LOADER) $(foreach app,hello linpack memsweep forksum sha256sum diskbench httpd iperf3d sockperfd,\
+		$(BUILD)/$(app)-virtio.elf)
 
 .PHONY: bench bench-quick
 bench: $(BENCH_DEPS)
@@ -152,12 +154,14 @@ bench: $(BENCH_DEPS)
 	bench/cpu/run.sh
 	bench/disk/run.sh
 	bench/net/run.sh
+	bench/plot.sh
 # One short repetition of each: minutes, not tens of minutes.
 bench-quick: $(BENCH_DEPS)
 	RUNS=5 bench/boot/run.sh
 	QUICK=1 bench/cpu/run.sh
 	QUICK=1 bench/disk/run.sh
 	QUICK=1 bench/net/run.sh
+	bench/plot.sh
 
 # ---- formatting and cleaning ------------------------------------------------
 FORMAT_SRCS := $(shell git ls-files '*.c' '*.h' 2>/dev/null)
