@@ -56,25 +56,8 @@ uint16_t net_chksum(const void *data, int len) {
   return fold(add_carry(add_carry(s0, s1), add_carry(s2, s3)));
 }
 
+/* Copy, then sum the copy while it is still in the cache: faster than one loop doing both. */
 uint16_t net_chksum_copy(void *dst, const void *src, uint16_t len) {
-  unsigned char *d = dst;
-  const unsigned char *s = src;
-  size_t n = len;
-  uint64_t s0 = 0, s1 = 0;
-  for (; n >= 16; d += 16, s += 16, n -= 16) {
-    uint64_t a = load64(s), b = load64(s + 8);
-    memcpy(d, &a, 8);
-    memcpy(d + 8, &b, 8);
-    s0 = add_carry(s0, a);
-    s1 = add_carry(s1, b);
-  }
-  if (n >= 8) {
-    uint64_t a = load64(s);
-    memcpy(d, &a, 8);
-    s0 = add_carry(s0, a);
-    d += 8, s += 8, n -= 8;
-  }
-  memcpy(d, s, n);
-  s0 = add_carry(s0, load_tail(s, n));
-  return fold(add_carry(s0, s1));
+  memcpy(dst, src, len);
+  return net_chksum(dst, len);
 }
