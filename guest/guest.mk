@@ -26,11 +26,13 @@ GUEST_BUILD := build/guest
 # fit this system (pthread.h: newlib's types are ids into an RTEMS table);
 # -I is searched before newlib's -isystem directory.
 GUEST_PORT_INCLUDE := -Ilibc-port/include
+# guest/api: the few unikvm calls apps may make beyond POSIX (also seen by native builds).
+GUEST_API_INCLUDE := -Iguest/api
 GUEST_OWN_CFLAGS := -std=c11 -Wall -Wextra -Werror -Iinclude -Iguest/include $(GUEST_PORT_INCLUDE) \
-	-Inet/include
+	$(GUEST_API_INCLUDE) -Inet/include
 # Apps are plain POSIX C built with the compiler's default dialect, exactly
 # as their native baseline is, so they see the same feature macros.
-GUEST_APP_CFLAGS := -Wall -Wextra -Werror $(GUEST_PORT_INCLUDE)
+GUEST_APP_CFLAGS := -Wall -Wextra -Werror $(GUEST_PORT_INCLUDE) $(GUEST_API_INCLUDE)
 GUEST_DEP_CFLAGS = -MMD -MP
 
 # The network stack (lwIP and its port): build/guest/libnet.a.
@@ -85,7 +87,11 @@ $(GUEST_LIB): $(GUEST_LIB_OBJS)
 # Static, not PIE, at the addresses boot/hvt.ld gives; 4 KiB file alignment
 # keeps segments page-granular; --gc-sections drops unused newlib code.
 GUEST_LDFLAGS := -nostdlib -static -no-pie -Wl,-T,$(GUEST_LDSCRIPT) -Wl,-z,max-page-size=4096 \
-	-Wl,--build-id=none -Wl,--gc-sections -Wl,-z,noexecstack
+	-Wl,--build-id=none -Wl,--gc-sections -Wl,-z,noexecstack \
+	-Wl,--undefined=unikvm_snapshot,--undefined=unikvm_request_done \
+	-Wl,--undefined=unikvm_resets_per_request
+# (--undefined: apps reference the guest/api calls weakly, which alone would not pull them
+# out of libunikvm.a; --gc-sections drops them again from apps that never call them.)
 GUEST_LINK_DEPS = $(GUEST_ENTRY_OBJ) $(GUEST_NOTE_OBJ) $(GUEST_LIB) $(NET_LIB) $(FS_LIBS) \
 	$(GUEST_LDSCRIPT) \
 	$(NEWLIB_LIBC) $(NEWLIB_LIBM)

@@ -2,6 +2,7 @@
 #include "guest_mem.h"
 
 #include <errno.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -49,15 +50,25 @@ void *guest_mem_host_ptr(const struct guest_mem *mem, uint64_t gpa, uint64_t len
   return mem->base + gpa;
 }
 
+static void mark_host_dirty(const struct guest_mem *mem, uint64_t gpa, uint64_t len) {
+  for (uint64_t page = gpa / 4096; page <= (gpa + len - 1) / 4096; page++)
+    mem->host_dirty[page / 64] |= 1ull << (page % 64);
+}
+
+/* Below the tables' end only the boot-info and argv pages are the guest's. */
+static bool in_guest_part(const struct guest_mem *mem, uint64_t gpa, uint64_t len) {
+  if (len == 0 || gpa >= mem->host_tables_end)
+    return true; /* an empty range touches nothing */
+  return gpa >= UNIKVM_BOOT_INFO_ADDR && gpa + len <= UNIKVM_ARGS_ADDR + UNIKVM_ARGS_SIZE;
+}
+
 void *guest_mem_ptr(const struct guest_mem *mem, uint64_t gpa, uint64_t len) {
   void *p = guest_mem_host_ptr(mem, gpa, len);
-  if (!p || len == 0 || gpa >= mem->host_tables_end)
-    return p; /* an empty range touches nothing */
-  /* Below the tables' end only the boot-info and argv pages are the guest's. */
-  uint64_t end = gpa + len;
-  if (gpa >= UNIKVM_BOOT_INFO_ADDR && end <= UNIKVM_ARGS_ADDR + UNIKVM_ARGS_SIZE)
-    return p;
-  return NULL;
+  if (!p || !in_guest_part(mem, gpa, len))
+    return NULL;
+  if (len && mem->host_dirty)
+    mark_host_dirty(mem, gpa, len);
+  return p;
 }
 
 int guest_mem_write(const struct guest_mem *mem, uint64_t gpa, const void *src, uint64_t len) {

@@ -18,6 +18,10 @@ struct guest_mem {
    * guest's. 0 during setup and in tests: no restriction.
    */
   uint64_t host_tables_end;
+  /* While a snapshot is kept for resets: one bit per page handed to a
+   * hypercall handler (which may write it), since KVM logs only the
+   * guest's own writes. NULL otherwise. */
+  uint64_t *host_dirty;
 };
 
 /* Maps SIZE bytes of zeroed, lazily allocated RAM; returns 0 or -errno. */

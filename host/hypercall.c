@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "exit_status.h"
+#include "snapshot.h"
 
 static const hypercall_fn handlers[UNIKVM_HC_COUNT] = {
     [UNIKVM_HC_CONSOLE_WRITE] = hc_console_write,
@@ -15,6 +16,8 @@ static const hypercall_fn handlers[UNIKVM_HC_COUNT] = {
     [UNIKVM_HC_NET_IO] = hc_net_io,
     [UNIKVM_HC_BLK_IO] = hc_blk_io,
     [UNIKVM_HC_CPUTIME] = hc_cputime,
+    [UNIKVM_HC_SNAPSHOT] = hc_snapshot,
+    [UNIKVM_HC_REQUEST_DONE] = hc_request_done,
 };
 
 /* Handlers are named hc_<hypercall>; messages use the hypercall's name. */

@@ -20,6 +20,8 @@
 #include "net.h"
 #include "options.h"
 #include "sandbox.h"
+#include "snapshot.h"
+#include "snapshot_file.h"
 #include "teardown.h"
 #include "unikvm/abi.h"
 #include "unikvm/version.h"
@@ -98,16 +100,32 @@ static int wait_for_vm(struct create_job *job) {
   return rc;
 }
 
-static int prepare(const struct options *opts, struct vm *vm, struct kvm_vcpu *cpu,
-                   struct elf_image *image) {
+/* Guest RAM from an image (mapped to be loaded below) or from a --restore snapshot. */
+static int open_guest_ram(const struct options *opts, struct vm *vm, struct snapshot *snap,
+                          const uint8_t **file, size_t *image_size) {
   char err[512];
-  size_t image_size;
-  const uint8_t *file = map_image(opts->image, &image_size, err, sizeof(err));
-  if (!file)
+  if (opts->restore) {
+    if (snapshot_file_read(opts->restore, snap, &vm->mem, err, sizeof(err)) < 0)
+      return die(EXIT_BAD_IMAGE, opts->restore, err);
+    return 0;
+  }
+  *file = map_image(opts->image, image_size, err, sizeof(err));
+  if (!*file)
     return die(EXIT_BAD_IMAGE, opts->image, err);
   int rc = guest_mem_create(&vm->mem, opts->mem_size);
   if (rc < 0)
     return die(EXIT_SETUP, "guest RAM", strerror(-rc));
+  return 0;
+}
+
+static int prepare(const struct options *opts, struct vm *vm, struct kvm_vcpu *cpu,
+                   struct elf_image *image, struct snapshot *snap) {
+  char err[512];
+  size_t image_size = 0;
+  const uint8_t *file = NULL;
+  int rc = open_guest_ram(opts, vm, snap, &file, &image_size);
+  if (rc)
+    return rc;
   if (kvm_vcpu_open(cpu, err, sizeof(err)) < 0)
     return die(EXIT_SETUP, "kvm", err);
   struct create_job job = {.cpu = cpu,
@@ -117,8 +135,13 @@ static int prepare(const struct options *opts, struct vm *vm, struct kvm_vcpu *c
   pthread_t thread;
   if (pthread_create(&thread, NULL, create_vm_thread, &job) != 0)
     return die(EXIT_SETUP, "kvm", "cannot start the setup thread");
-  int loaded = elf_load(file, image_size, &vm->mem, image, err, sizeof(err));
-  munmap((void *)file, image_size);
+  int loaded = 0;
+  if (file) {
+    loaded = elf_load(file, image_size, &vm->mem, image, err, sizeof(err));
+    munmap((void *)file, image_size);
+  } else {
+    *image = (struct elf_image){.devices = snap->devices};
+  }
   if (loaded == 0) {
     x86_tables_write(&vm->mem);
     rc = kvm_vcpu_query_cpuid(cpu, err, sizeof(err));
@@ -128,6 +151,7 @@ static int prepare(const struct options *opts, struct vm *vm, struct kvm_vcpu *c
   pthread_join(thread, NULL);
   if (loaded < 0)
     return die(EXIT_BAD_IMAGE, opts->image, err);
+  vm->cpu = cpu;
   if (job.rc < 0)
     return die(EXIT_SETUP, "kvm", job.err);
   if (rc < 0)
@@ -220,6 +244,9 @@ static int lock_down(const struct options *opts, struct vm *vm, struct kvm_vcpu 
       .net_helper_pid = vm->net ? vm->net->helper_pid : 0,
       .blk_fd = vm->blk ? vm->blk->fd : -1,
       .blk_aio = vm->blk && vm->blk->aio,
+      .vm_fd = cpu->vm_fd,
+      .snapshot = vm->snap->wanted || vm->snap->taken,
+      .snapshot_out_fd = vm->snap->out_fd,
   };
   char err[256];
   if (sandbox_lockdown(&box, err, sizeof(err)) < 0)
@@ -227,24 +254,52 @@ static int lock_down(const struct options *opts, struct vm *vm, struct kvm_vcpu 
   return 0;
 }
 
-static int run(const struct options *opts, struct vm *vm) {
+/* What the snapshot options ask for; the output file is opened now, before the sandbox. */
+static int setup_snapshot(const struct options *opts, struct snapshot *snap) {
+  snap->out_fd = -1;
+  snap->mode = opts->reset_per_request ? UNIKVM_SNAPSHOT_RESET_PER_REQUEST : 0;
+  snap->wanted = opts->snapshot_out || opts->reset_per_request;
+  if (!opts->snapshot_out)
+    return 0;
+  snap->out_path = opts->snapshot_out;
+  snap->out_fd = open(opts->snapshot_out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  return snap->out_fd < 0 ? die(EXIT_USAGE, opts->snapshot_out, strerror(errno)) : 0;
+}
+
+/* The device state a guest keeps depending on, recorded with a snapshot taken here. */
+static void describe_devices(const struct options *opts, const struct vm *vm,
+                             const struct elf_image *image, uint64_t tsc_hz,
+                             struct snapshot *snap) {
+  snap->tsc_hz = tsc_hz;
+  snap->devices = image->devices;
+  snap->ipv4_addr = opts->ipv4_addr;
+  snap->ipv4_gateway = opts->ipv4_gateway;
+  snap->ipv4_prefix = opts->ipv4_prefix;
+  snap->blk_sectors = vm->blk ? vm->blk->sectors : 0;
+  if (vm->net) {
+    memcpy(snap->mac, vm->net->mac, sizeof(snap->mac));
+    snap->mtu = vm->net->mtu;
+  }
+}
+
+/* A restored guest already knows its disk: it must be the same size. */
+static int check_restored_devices(const struct vm *vm, const struct snapshot *snap) {
+  uint64_t sectors = vm->blk ? vm->blk->sectors : 0;
+  if (sectors != snap->blk_sectors)
+    return die(EXIT_USAGE, "--restore",
+               snap->blk_sectors ? "the snapshot's guest had a --disk of another size"
+                                 : "the snapshot's guest had no --disk");
+  return 0;
+}
+
+/* Boots the image (boot info, entry point), or continues the --restore snapshot. */
+static int start_guest(const struct options *opts, struct vm *vm, struct kvm_vcpu *cpu,
+                       const struct elf_image *image, struct snapshot *snap) {
   char err[512];
-  struct kvm_vcpu cpu;
-  struct elf_image image;
-  static struct net_device net;
-  static struct blk_device blk;
-  set_limits(opts, vm);
-  int rc = setup_disk(opts, vm, &blk);
-  if (rc == 0)
-    rc = prepare(opts, vm, &cpu, &image);
-  if (rc == 0)
-    rc = setup_net(opts, &image, vm, &net);
-  if (rc)
-    return rc;
   struct boot_params params = {
       .argc = opts->guest_argc,
       .argv = opts->guest_argv,
-      .tsc_hz = kvm_vcpu_tsc_hz(&cpu),
+      .tsc_hz = kvm_vcpu_tsc_hz(cpu),
       .wallclock_ns = now_ns(CLOCK_REALTIME),
       .console_tty = (isatty(0) ? 1u : 0) | (isatty(1) ? 2u : 0) | (isatty(2) ? 4u : 0),
       .net = vm->net,
@@ -255,10 +310,44 @@ static int run(const struct options *opts, struct vm *vm) {
   };
   if (params.tsc_hz == 0)
     return die(EXIT_SETUP, "kvm", "cannot read the guest TSC frequency");
-  if (boot_info_write(&vm->mem, &image, &params, err, sizeof(err)) < 0)
+  if (!opts->restore && boot_info_write(&vm->mem, image, &params, err, sizeof(err)) < 0)
     return die(EXIT_USAGE, "guest arguments", err);
-  if (kvm_vcpu_reset(&cpu, image.entry, vm->mem.size, UNIKVM_BOOT_INFO_ADDR, err, sizeof(err)) < 0)
+  if (kvm_vcpu_reset(cpu, image->entry, vm->mem.size, UNIKVM_BOOT_INFO_ADDR, err, sizeof(err)) < 0)
     return die(EXIT_SETUP, "kvm", err);
+  if (snapshot_prepare(vm) < 0)
+    return die(EXIT_SETUP, "snapshot", strerror(errno));
+  if (!opts->restore) {
+    describe_devices(opts, vm, image, params.tsc_hz, snap);
+    return 0;
+  }
+  if (check_restored_devices(vm, snap))
+    return EXIT_USAGE;
+  if (snapshot_resume(vm, params.tsc_hz, err, sizeof(err)) < 0)
+    return die(EXIT_BAD_IMAGE, opts->restore, err);
+  return 0;
+}
+
+static int run(const struct options *opts, struct vm *vm) {
+  struct kvm_vcpu cpu;
+  struct elf_image image;
+  static struct net_device net;
+  static struct blk_device blk;
+  static struct snapshot snap;
+  vm->snap = &snap;
+  set_limits(opts, vm);
+  int rc = setup_snapshot(opts, &snap);
+  if (rc == 0)
+    rc = setup_disk(opts, vm, &blk);
+  if (rc == 0)
+    rc = prepare(opts, vm, &cpu, &image, &snap);
+  if (rc == 0 && opts->restore)
+    memcpy(net.mac, snap.mac, sizeof(net.mac)); /* the guest knows its MAC */
+  if (rc == 0)
+    rc = setup_net(opts, &image, vm, &net);
+  if (rc == 0)
+    rc = start_guest(opts, vm, &cpu, &image, &snap);
+  if (rc)
+    return rc;
   vm_catch_signals();
   if (opts->timeout_s > 0 && vm_arm_timeout(opts->timeout_s) < 0)
     return die(EXIT_SETUP, "--timeout", strerror(errno));
@@ -275,6 +364,8 @@ static int run(const struct options *opts, struct vm *vm) {
       net_print_stats(vm->net, stderr);
     if (vm->blk)
       blk_print_stats(vm->blk, stderr);
+    if (snap.wanted || opts->restore)
+      snapshot_print_stats(&snap, stderr);
     if (vm->console_dropped)
       fprintf(stderr, "unikvm: stats: console dropped_bytes=%" PRIu64 "\n", vm->console_dropped);
   }

@@ -66,6 +66,11 @@ void options_usage(FILE *out) {
           "  --console-limit SIZE  stop copying guest output after SIZE bytes, e.g. 64M (0: no\n"
           "               limit; default: no limit on a terminal or pipe, 1G into a file)\n"
           "  --no-seccomp run without the system-call filter (debugging only; says so)\n"
+          "  --snapshot-out FILE  when the app calls unikvm_snapshot(), write the VM to FILE\n"
+          "               (RAM, vCPU, device state) and go on running\n"
+          "  --restore FILE  start from a snapshot instead of an IMAGE (no guest ARGS)\n"
+          "  --reset-per-request  after each unikvm_request_done() the VM returns exactly to\n"
+          "               its snapshot: pages written since are restored, fresh entropy given\n"
           "  --help       show this help\n"
           "  --version    show the version and the guest ABI version\n"
           "\n"
@@ -180,6 +185,9 @@ int options_parse(struct options *opts, int argc, char **argv, char *err, size_t
     OPT_TIMEOUT,
     OPT_CONSOLE_LIMIT,
     OPT_NO_SECCOMP,
+    OPT_SNAPSHOT_OUT,
+    OPT_RESTORE,
+    OPT_RESET_PER_REQUEST,
   };
   static const struct option longopts[] = {
       {"mem", required_argument, NULL, OPT_MEM},
@@ -191,6 +199,9 @@ int options_parse(struct options *opts, int argc, char **argv, char *err, size_t
       {"timeout", required_argument, NULL, OPT_TIMEOUT},
       {"console-limit", required_argument, NULL, OPT_CONSOLE_LIMIT},
       {"no-seccomp", no_argument, NULL, OPT_NO_SECCOMP},
+      {"snapshot-out", required_argument, NULL, OPT_SNAPSHOT_OUT},
+      {"restore", required_argument, NULL, OPT_RESTORE},
+      {"reset-per-request", no_argument, NULL, OPT_RESET_PER_REQUEST},
       {"help", no_argument, NULL, OPT_HELP},
       {"version", no_argument, NULL, OPT_VERSION},
       {NULL, 0, NULL, 0},
@@ -229,6 +240,15 @@ int options_parse(struct options *opts, int argc, char **argv, char *err, size_t
     case OPT_NO_SECCOMP:
       opts->no_seccomp = true;
       break;
+    case OPT_SNAPSHOT_OUT:
+      opts->snapshot_out = optarg;
+      break;
+    case OPT_RESTORE:
+      opts->restore = optarg;
+      break;
+    case OPT_RESET_PER_REQUEST:
+      opts->reset_per_request = true;
+      break;
     case OPT_IP:
     case OPT_GW:
       if (parse_ip(opts, c == OPT_GW, optarg, err, errlen) < 0)
@@ -246,6 +266,14 @@ int options_parse(struct options *opts, int argc, char **argv, char *err, size_t
     default:
       return bad(err, errlen, argv[optind - 1], "unknown option (see --help)");
     }
+  }
+  if (opts->restore) {
+    if (optind < argc)
+      return bad(err, errlen, argv[optind],
+                 "no IMAGE or ARGS with --restore (the snapshot has them)");
+    if (opts->snapshot_out)
+      return bad(err, errlen, "--snapshot-out", "not with --restore (the snapshot exists)");
+    return 0;
   }
   if (optind >= argc)
     return bad(err, errlen, "IMAGE", "missing (see --help)");

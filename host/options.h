@@ -17,18 +17,21 @@ struct options {
   enum options_action action;
   uint64_t mem_size;
   bool stats;
-  const char *net;        /* "tap:IFNAME", "user" or "user,OPTIONS"; NULL: none asked for */
-  uint32_t ipv4_addr;     /* --ip, network byte order; 0: DHCP */
-  uint32_t ipv4_prefix;   /* from --ip A/N */
-  uint32_t ipv4_gateway;  /* --gw */
-  const char *disk;       /* --disk FILE[,ro][,direct] */
-  double timeout_s;       /* --timeout: stop the guest after this many seconds; 0: never */
-  uint64_t console_limit; /* --console-limit: bytes of guest output; 0: none */
-  bool console_limit_set; /* given on the command line (else a default may apply) */
-  bool no_seccomp;        /* --no-seccomp: debugging only */
-  const char *image;
-  int guest_argc;    /* argv[0] is the image path */
-  char **guest_argv; /* points into the argv given to options_parse */
+  const char *net;          /* "tap:IFNAME", "user" or "user,OPTIONS"; NULL: none asked for */
+  uint32_t ipv4_addr;       /* --ip, network byte order; 0: DHCP */
+  uint32_t ipv4_prefix;     /* from --ip A/N */
+  uint32_t ipv4_gateway;    /* --gw */
+  const char *disk;         /* --disk FILE[,ro][,direct] */
+  double timeout_s;         /* --timeout: stop the guest after this many seconds; 0: never */
+  uint64_t console_limit;   /* --console-limit: bytes of guest output; 0: none */
+  bool console_limit_set;   /* given on the command line (else a default may apply) */
+  bool no_seccomp;          /* --no-seccomp: debugging only */
+  const char *snapshot_out; /* --snapshot-out FILE */
+  const char *restore;      /* --restore FILE: start from a snapshot instead of IMAGE */
+  bool reset_per_request;   /* --reset-per-request */
+  const char *image;        /* NULL with --restore */
+  int guest_argc;           /* argv[0] is the image path */
+  char **guest_argv;        /* points into the argv given to options_parse */
 };
 
 /*

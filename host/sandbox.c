@@ -46,6 +46,24 @@ size_t sandbox_rules(const struct sandbox *s, struct sc_rule *rules, size_t max)
   struct sc_cond kvm_requests = {
       .arg = 1, .count = 3, .values = {KVM_RUN, KVM_GET_REGS, KVM_GET_SREGS}};
   add(&l, PINNED2(SYS_ioctl, FD_IS(s->vcpu_fd), kvm_requests));
+  if (s->snapshot) {
+    /* Taking a snapshot and resetting to it: the whole vCPU state, and the dirty log. */
+    struct sc_cond vcpu_state = {.arg = 1,
+                                 .count = 7,
+                                 .values = {KVM_GET_XSAVE, KVM_GET_XCRS, KVM_GET_MSRS, KVM_SET_REGS,
+                                            KVM_SET_SREGS, KVM_SET_XSAVE, KVM_SET_XCRS}};
+    add(&l, PINNED2(SYS_ioctl, FD_IS(s->vcpu_fd), vcpu_state));
+    struct sc_cond dirty_log = TWO_VALUES(1, KVM_SET_USER_MEMORY_REGION, KVM_GET_DIRTY_LOG);
+    add(&l, PINNED2(SYS_ioctl, FD_IS(s->vm_fd), dirty_log));
+    add(&l, RULE(SYS_lseek)); /* SEEK_DATA/SEEK_HOLE: copy only the RAM the guest populated */
+  }
+  if (s->snapshot_out_fd >= 0) {
+    add(&l, PINNED(SYS_pwrite64, FD_IS(s->snapshot_out_fd)));
+    add(&l, PINNED(SYS_ftruncate, FD_IS(s->snapshot_out_fd)));
+    add(&l, PINNED(SYS_fdatasync, FD_IS(s->snapshot_out_fd)));
+  }
+  /* Fresh entropy for the guest after every snapshot return. */
+  add(&l, RULE(SYS_getrandom));
   /* Console output; a tap backend also writes frames one by one. */
   struct sc_cond writable = TWO_VALUES(0, s->console_out_fd, s->console_err_fd);
   if (s->net_fd >= 0 && !s->net_is_socket)

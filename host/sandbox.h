@@ -16,12 +16,15 @@ struct sandbox {
   pid_t net_helper_pid;
   int blk_fd;
   int blk_aio; /* the disk runs batches through kernel AIO */
+  int vm_fd;
+  int snapshot;        /* a snapshot may be taken or reset to (vCPU state, dirty log) */
+  int snapshot_out_fd; /* --snapshot-out, -1 */
 };
 
 /* Exit status when the filter stops unikvm: what a shell shows for SIGSYS. */
 #define SANDBOX_EXIT_STATUS (128 + 31)
 
-#define SANDBOX_MAX_RULES 40
+#define SANDBOX_MAX_RULES 56
 
 /* The allow-list for S (documented call by call in docs/security.md). Returns the rule count. */
 size_t sandbox_rules(const struct sandbox *s, struct sc_rule *rules, size_t max);

@@ -30,18 +30,18 @@ static size_t body_length(const struct sc_rule *r) {
   size_t len = 1; /* return allow */
   for (unsigned i = 0; i < r->nconds; i++)
     len += cond_length(&r->conds[i]);
-  return r->nconds ? len + 1 : len; /* a failed condition returns deny */
+  return r->nconds ? len + 1 : len; /* a failed condition reloads nr for the next rule */
 }
 
-/* Each condition either falls through to the next one or jumps to the rule's own deny. */
-static void emit_cond(struct program *p, const struct sc_cond *c, size_t deny_at) {
+/* Each condition either falls through to the next one or jumps to the rule's exit. */
+static void emit_cond(struct program *p, const struct sc_cond *c, size_t fail_at) {
   emit(p, BPF_LD | BPF_W | BPF_ABS, 0, 0, ARG_HI(c->arg));
-  emit(p, BPF_JMP | BPF_JEQ | BPF_K, 0, (uint8_t)(deny_at - p->len - 1), 0);
+  emit(p, BPF_JMP | BPF_JEQ | BPF_K, 0, (uint8_t)(fail_at - p->len - 1), 0);
   emit(p, BPF_LD | BPF_W | BPF_ABS, 0, 0, ARG_LO(c->arg));
   size_t next = p->len + c->count;
   for (unsigned v = 0; v < c->count; v++) {
     size_t here = p->len;
-    uint8_t jf = v + 1 < c->count ? 0 : (uint8_t)(deny_at - here - 1);
+    uint8_t jf = v + 1 < c->count ? 0 : (uint8_t)(fail_at - here - 1);
     emit(p, BPF_JMP | BPF_JEQ | BPF_K, (uint8_t)(next - here - 1), jf, c->values[v]);
   }
 }
@@ -69,14 +69,15 @@ int sc_compile(const struct sc_rule *rules, size_t nrules, uint32_t deny_action,
     if (!rule_ok(r))
       return -1;
     size_t body = body_length(r);
-    /* The accumulator holds nr here: conditions reload it only inside a matched body. */
+    /* The accumulator holds nr here; a body that loads arguments and fails reloads nr on
+     * its way out, so several rules may share a call (e.g. ioctl on two fds). */
     emit(&p, BPF_JMP | BPF_JEQ | BPF_K, 0, (uint8_t)body, (uint32_t)r->nr);
-    size_t deny_at = p.len + body - 1;
+    size_t fail_at = p.len + body - 1;
     for (unsigned c = 0; c < r->nconds; c++)
-      emit_cond(&p, &r->conds[c], deny_at);
+      emit_cond(&p, &r->conds[c], fail_at);
     emit(&p, BPF_RET | BPF_K, 0, 0, SECCOMP_RET_ALLOW);
     if (r->nconds)
-      emit(&p, BPF_RET | BPF_K, 0, 0, deny_action);
+      emit(&p, BPF_LD | BPF_W | BPF_ABS, 0, 0, offsetof(struct seccomp_data, nr));
   }
   emit(&p, BPF_RET | BPF_K, 0, 0, deny_action);
   return p.len <= max ? (int)p.len : -1;

@@ -16,7 +16,8 @@ struct sc_cond {
   uint32_t values[SC_MAX_VALUES];
 };
 
-/* System call NR is allowed when every condition holds (no conditions: always). */
+/* System call NR is allowed when every condition holds (no conditions: always). Several
+ * rules may name the same call: it is allowed if any of them holds. */
 struct sc_rule {
   int nr;
   uint8_t nconds;

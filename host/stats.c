@@ -21,6 +21,8 @@ static const char *const hc_names[UNIKVM_HC_COUNT] = {
     [UNIKVM_HC_NET_IO] = "net_io",
     [UNIKVM_HC_BLK_IO] = "blk_io",
     [UNIKVM_HC_CPUTIME] = "cputime",
+    [UNIKVM_HC_SNAPSHOT] = "snapshot",
+    [UNIKVM_HC_REQUEST_DONE] = "request_done",
 };
 
 const char *hypercall_name(unsigned nr) {

@@ -11,6 +11,8 @@
 
 struct net_device;
 struct blk_device;
+struct kvm_vcpu;
+struct snapshot;
 
 struct vm {
   struct guest_mem mem;
@@ -19,6 +21,8 @@ struct vm {
   int console_err_fd;     /* guest stderr and host diagnostics */
   struct net_device *net; /* NULL without --net */
   struct blk_device *blk; /* NULL without --disk */
+  struct kvm_vcpu *cpu;
+  struct snapshot *snap; /* NULL: the snapshot hypercalls are plain returns */
   /* --console-limit: guest output past LIMIT bytes is dropped (0: no limit). */
   uint64_t console_limit, console_bytes, console_dropped;
   double timeout_s; /* --timeout, for the message when it expires */

@@ -4,6 +4,7 @@
 #include <guest/clock.h>
 #include <guest/console.h>
 #include <guest/fmt.h>
+#include <guest/random.h>
 #include <guest/tsc.h>
 #include <reent.h>
 #include <stdarg.h>
@@ -219,19 +220,12 @@ sys_thread_t sys_thread_new(const char *name, lwip_thread_fn fn, void *arg, int 
 /* ---- randomness and diagnostics ------------------------------------------------------ */
 
 /*
- * xorshift64*, seeded from the TSC at first use. Not cryptographic: it
- * makes ports, sequence numbers and DNS ids unpredictable enough for a
- * LAN. After a snapshot restore the host will provide fresh entropy.
+ * Ports, sequence numbers and DNS ids come from the guest's one generator
+ * (guest/random.c): not cryptographic, but reseeded from host entropy after
+ * every snapshot restore or reset, so restored VMs do not repeat them.
  */
-static uint64_t rand_state;
-
 uint32_t net_rand(void) {
-  if (rand_state == 0)
-    rand_state = guest_rdtsc() * 0x9e3779b97f4a7c15ull | 1;
-  rand_state ^= rand_state >> 12;
-  rand_state ^= rand_state << 25;
-  rand_state ^= rand_state >> 27;
-  return (uint32_t)((rand_state * 0x2545f4914f6cdd1dull) >> 32);
+  return (uint32_t)(guest_random_u64() >> 32);
 }
 
 void net_diag(const char *fmt, ...) {

@@ -11,6 +11,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unikvm_snapshot.h>
 #include <unistd.h>
 
 #include "parse.h"
@@ -176,7 +177,9 @@ static size_t next_response(struct conn *c, struct server *s, char *buf, size_t 
 
 /* Everything is sent and the connection must end. */
 static bool finish(struct conn *c, struct server *s) {
-  if (c->peer_eof || (!c->linger && c->in_off == c->in_len))
+  /* Under --reset-per-request the VM is reset once the connection is closed: linger until
+   * the client has read everything and closed, or the reset could cut the answer short. */
+  if (c->peer_eof || (!c->linger && !s->reset_per_request && c->in_off == c->in_len))
     return false;
   /* Input the server did not read (a rejected request's rest, pipelined requests after a
    * close): closing now would reset the connection, which can destroy the answer before
@@ -274,7 +277,12 @@ bool conn_handle(struct conn *c, short revents, struct server *s) {
       open = conn_run(c, s);
     }
   }
-  if (!open)
+  if (!open) {
     conn_free(c);
+    /* The request is over and its connection closed: under --reset-per-request this does
+     * not return, the VM goes back to its snapshot (main.c). */
+    if (s->reset_per_request)
+      unikvm_request_done();
+  }
   return open;
 }

@@ -11,10 +11,12 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
+#include <unikvm_snapshot.h>
 #include <unistd.h>
 
 #include "body.h"
 #include "server.h"
+#include "state.h"
 
 static void usage(void) {
   fprintf(stderr, "usage: httpd [-p PORT] [-r ROOT] [-n REQUESTS] [-c CONNECTIONS]\n"
@@ -91,6 +93,14 @@ int main(int argc, char **argv) {
     return 1;
   printf("httpd: listening on port %u\n", bound);
   fflush(stdout);
+  /* Ready to serve: the point unikvm snapshots (and, under --reset-per-request, returns to
+   * after every request, one connection at a time). Native builds skip it. */
+  if (unikvm_snapshot) {
+    state_generation = unikvm_snapshot();
+    s.reset_per_request = unikvm_resets_per_request();
+    if (s.reset_per_request)
+      s.max_conns = 1;
+  }
   int status = server_run(&s);
   close(s.listen_fd);
   return status;

@@ -1,6 +1,6 @@
-/* route.c: the server's resources: "/" (a built-in page), "/bytes/N" (N pattern bytes) and,
- * with -r, files under the root; everything else is 404, and methods other than GET and
- * HEAD are 405. */
+/* route.c: the server's resources: "/" (a built-in page), "/bytes/N" (N pattern bytes),
+ * "/state" (what this VM has seen: snapshot tests) and, with -r, files under the root; everything
+ * else is 404, and methods other than GET and HEAD are 405. */
 #define _DEFAULT_SOURCE
 #include "route.h"
 
@@ -8,6 +8,7 @@
 
 #include "files.h"
 #include "reply.h"
+#include "state.h"
 
 static const char index_page[] =
     "<!DOCTYPE html>\n"
@@ -100,6 +101,18 @@ size_t route_request(const struct http_request *req, const char *root, char *buf
     if (!head_only && n + sizeof index_page - 1 <= cap) {
       memcpy(buf + n, index_page, sizeof index_page - 1);
       n += sizeof index_page - 1;
+    }
+    return n;
+  }
+
+  if (len == 6 && memcmp(path, "/state", 6) == 0) {
+    char text[128];
+    size_t body_len = state_report(text, sizeof text);
+    size_t n = reply_head(buf, cap, 200, "text/plain", body_len, req->keep_alive,
+                          req->keep_alive && req->minor == 0);
+    if (!head_only && n + body_len <= cap) {
+      memcpy(buf + n, text, body_len);
+      n += body_len;
     }
     return n;
   }

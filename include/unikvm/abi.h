@@ -87,6 +87,8 @@ enum unikvm_hypercall {
   UNIKVM_HC_NET_IO = 5,
   UNIKVM_HC_BLK_IO = 6,
   UNIKVM_HC_CPUTIME = 7,
+  UNIKVM_HC_SNAPSHOT = 8,
+  UNIKVM_HC_REQUEST_DONE = 9,
   UNIKVM_HC_COUNT /* number of defined hypercalls */
 };
 
@@ -218,6 +220,34 @@ struct unikvm_hc_blk_io {
 };
 
 #define UNIKVM_EROFS 30
+
+/* ---- Snapshots and per-request reset ---------------------------------- */
+
+enum unikvm_snapshot_mode {
+  /* Each REQUEST_DONE returns the VM to the snapshot instead of returning. */
+  UNIKVM_SNAPSHOT_RESET_PER_REQUEST = 1u << 0,
+};
+
+/*
+ * The app's initialisation is done: the host may record RAM, vCPU and
+ * device state here (--snapshot-out, --reset-per-request). The call returns
+ * once in the VM that made it (generation 0) and again, with the same
+ * stack, in every VM restored from the snapshot and after every reset
+ * (generation > 0). Each return brings fresh host entropy, so restored VMs
+ * do not repeat TCP sequence numbers or random state.
+ */
+struct unikvm_hc_snapshot {
+  uint64_t generation; /* out: 0 first; then how many restores/resets so far */
+  uint32_t mode;       /* out: enum unikvm_snapshot_mode bits */
+  uint32_t reserved;
+  uint8_t entropy[32]; /* out */
+};
+
+/* The app finished a request. Under --reset-per-request it does not return:
+ * the VM resumes at the snapshot. Otherwise ret = 0. */
+struct unikvm_hc_request_done {
+  int64_t ret; /* out */
+};
 
 /* ---- ELF note (manifest) ---------------------------------------------- */
 

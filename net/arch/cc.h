@@ -20,6 +20,9 @@
 /* Random numbers for ports, sequence numbers, DNS and DHCP ids (sys_arch.c). */
 uint32_t net_rand(void);
 #define LWIP_RAND() net_rand()
+/* Initial sequence numbers from the same generator instead of lwIP's counter: that counter
+ * lives in guest RAM, so every VM restored or reset from one snapshot would repeat it. */
+#define LWIP_HOOK_TCP_ISN(local_ip, local_port, remote_ip, remote_port) net_rand()
 
 /* Diagnostics go straight to the console: lwIP's threads have no stdio. */
 void net_diag(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -21,7 +21,8 @@
 
 static int pipe_a[2], pipe_b[2];
 
-/* write only to pipe_a's write end; ioctl FIONREAD only on pipe_a's read end; getppid always. */
+/* write only to pipe_a's write end; ioctl FIONBIO/FIONREAD on pipe_a's read end, FIOCLEX on
+ * pipe_b's; getppid always. */
 static int compile_test_rules(struct sock_filter *insns, size_t max) {
   struct sc_rule rules[] = {
       {.nr = SYS_getppid},
@@ -30,6 +31,11 @@ static int compile_test_rules(struct sock_filter *insns, size_t max) {
        .nconds = 2,
        .conds = {{.arg = 0, .count = 1, .values = {pipe_a[0]}},
                  {.arg = 1, .count = 2, .values = {FIONBIO, FIONREAD}}}},
+      /* A second rule for the same call: another fd, another request. */
+      {.nr = SYS_ioctl,
+       .nconds = 2,
+       .conds = {{.arg = 0, .count = 1, .values = {pipe_b[0]}},
+                 {.arg = 1, .count = 1, .values = {FIOCLEX}}}},
       {.nr = SYS_exit_group},
       {.nr = SYS_exit},
   };
@@ -53,6 +59,7 @@ static int in_filtered_child(int (*check)(void)) {
   return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
 }
 
+/* Exit statuses carry 8 bits: the child reports the checks as two bytes, one per call. */
 static int check_calls(void) {
   int bits = 0;
   if (syscall(SYS_getppid) > 0)
@@ -73,14 +80,27 @@ static int check_calls(void) {
     bits |= 64; /* listed request, wrong fd */
   if (syscall(SYS_getpid) < 0 && errno == EPERM)
     bits |= 128; /* not on the list at all */
+  if (syscall(SYS_ioctl, pipe_b[0], FIOCLEX, 0) == 0)
+    bits |= 256; /* the second ioctl rule */
+  if (syscall(SYS_ioctl, pipe_b[0], FIONBIO, &n) < 0 && errno == EPERM)
+    bits |= 512; /* neither rule */
   return bits;
+}
+
+static int check_calls_low(void) {
+  return check_calls() & 255;
+}
+
+static int check_calls_high(void) {
+  return check_calls() >> 8;
 }
 
 static void kernel_enforces_the_compiled_rules(void **state) {
   (void)state;
   assert_int_equal(pipe(pipe_a), 0);
   assert_int_equal(pipe(pipe_b), 0);
-  assert_int_equal(in_filtered_child(check_calls), 255);
+  assert_int_equal(in_filtered_child(check_calls_low), 255);
+  assert_int_equal(in_filtered_child(check_calls_high), 3);
   close(pipe_a[0]), close(pipe_a[1]), close(pipe_b[0]), close(pipe_b[1]);
 }
 
@@ -99,21 +119,25 @@ static void refuses_what_does_not_fit(void **state) {
 static void unikvm_allow_lists_compile(void **state) {
   (void)state;
   for (int net = 0; net < 3; net++)
-    for (int blk = 0; blk < 3; blk++) {
-      struct sandbox box = {.vcpu_fd = 5,
-                            .console_out_fd = 1,
-                            .console_err_fd = 2,
-                            .net_fd = net ? 7 : -1,
-                            .net_is_socket = net == 2,
-                            .net_helper_pid = net == 2 ? 1234 : 0,
-                            .blk_fd = blk ? 8 : -1,
-                            .blk_aio = blk == 2};
-      struct sc_rule rules[SANDBOX_MAX_RULES];
-      size_t n = sandbox_rules(&box, rules, SANDBOX_MAX_RULES);
-      assert_true(n <= SANDBOX_MAX_RULES);
-      struct sock_filter insns[512];
-      assert_true(sc_compile(rules, n, DENY, insns, 512) > 0);
-    }
+    for (int blk = 0; blk < 3; blk++)
+      for (int snapshot = 0; snapshot < 3; snapshot++) {
+        struct sandbox box = {.vcpu_fd = 5,
+                              .console_out_fd = 1,
+                              .console_err_fd = 2,
+                              .net_fd = net ? 7 : -1,
+                              .net_is_socket = net == 2,
+                              .net_helper_pid = net == 2 ? 1234 : 0,
+                              .blk_fd = blk ? 8 : -1,
+                              .blk_aio = blk == 2,
+                              .vm_fd = 4,
+                              .snapshot = snapshot > 0,
+                              .snapshot_out_fd = snapshot == 2 ? 9 : -1};
+        struct sc_rule rules[SANDBOX_MAX_RULES];
+        size_t n = sandbox_rules(&box, rules, SANDBOX_MAX_RULES);
+        assert_true(n <= SANDBOX_MAX_RULES);
+        struct sock_filter insns[512];
+        assert_true(sc_compile(rules, n, DENY, insns, 512) > 0);
+      }
 }
 
 int main(void) {

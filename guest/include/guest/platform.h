@@ -32,6 +32,20 @@ uint64_t platform_cputime_ns(void);
 /* Asks the host for CLOCK_REALTIME (ns since the epoch); costs a VM exit. */
 uint64_t platform_walltime_ns(void);
 
+/* What the host answers each time a snapshot call returns (see unikvm/abi.h). */
+struct platform_snapshot {
+  uint64_t generation; /* 0 in the VM that took it; > 0 after each restore or reset */
+  uint32_t mode;       /* enum unikvm_snapshot_mode bits */
+  uint8_t entropy[32];
+};
+
+/* Offers the host a snapshot point. Fills S and returns 0 each time the call returns (once,
+ * then after every restore or reset), or -1 where the platform has no snapshots. */
+int platform_snapshot(struct platform_snapshot *s);
+
+/* One request is over: under reset-per-request the host resumes the snapshot instead. */
+void platform_request_done(void);
+
 /* Ends the VM; the low 8 bits of status become the host's exit status. */
 noreturn void platform_exit(int status);
 
