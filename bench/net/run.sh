@@ -134,7 +134,7 @@ server() {
     sleep 0.05
   done
   SWHY="failed (server did not start: $(grep -v '^unikvm: stats' "$SERR" | head -1 | cut -c1-80))"
-  is_qemu "$platform" && SWHY="$(qemu_why "$SOUT" "server did not start")"
+  is_qemu "$platform" && SWHY="failed (server did not start: $(qemu_why "$SOUT" "?" | sed 's/^failed (exit ?:* *//; s/)$//'))"
   stop_server
   return 1
 }
