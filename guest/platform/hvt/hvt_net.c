@@ -8,37 +8,61 @@
 #include "hvt_platform.h"
 
 /*
- * Frames are copied into fixed buffers: tx ones wait in a queue until the
- * next exchange, rx ones are filled by the host in one batch and handed out
- * in order. With jumbo MTUs the buffer count shrinks so that the rings stay
- * around 1 MiB each.
+ * Up to NET_RING_MAX frames move each way per exchange (one VM exit).
+ *
+ * rx: the host wants every buffer to hold a whole frame (mtu + 14 bytes),
+ * so the slots are fixed; with a jumbo MTU (65521) 64 of them take 4 MiB,
+ * of which only what frames really fill is ever touched. Fewer slots when
+ * memory is short: a smaller batch costs exits, not correctness.
+ *
+ * tx: frames are packed one after another into one arena, so that small
+ * frames on a jumbo link do not each take a whole-frame slot; the queue is
+ * flushed when either the arena or the descriptors run out.
  */
-#define NET_RING_MAX   64u
-#define NET_RING_BYTES (1u << 20)
+#define NET_RING_MAX 64u
+#define NET_TX_BYTES (1u << 20)
 
-struct frame_ring {
+struct rx_ring {
   uint8_t *buf;
   struct unikvm_net_frame frames[NET_RING_MAX];
-  uint32_t count; /* frames in use: tx queued, rx received */
-  uint32_t next;  /* rx: the next frame to hand out */
+  uint32_t size;  /* slots */
+  uint32_t count; /* frames the last exchange received */
+  uint32_t next;  /* the next frame to hand out */
+};
+
+struct tx_queue {
+  uint8_t *buf;
+  size_t bytes, used;
+  struct unikvm_net_frame frames[NET_RING_MAX];
+  uint32_t count;
 };
 
 static struct netdev_info info;
 static bool present;
-static uint32_t frame_max, ring_size;
-static struct frame_ring tx, rx;
+static uint32_t frame_max;
+static struct rx_ring rx;
+static struct tx_queue tx;
 static bool attached; /* a stack consumes rx frames (netdev_attach) */
 
 void netdev_attach(void) {
   attached = true;
 }
 
-static void ring_init(struct frame_ring *r) {
-  r->buf = malloc((size_t)ring_size * frame_max);
-  if (!r->buf)
-    guest_panic("net: no memory for %u frame buffers", ring_size);
-  for (uint32_t i = 0; i < ring_size; i++)
-    r->frames[i].data = (uint64_t)(uintptr_t)(r->buf + (size_t)i * frame_max);
+static void rx_init(void) {
+  for (rx.size = NET_RING_MAX; rx.size > 0; rx.size /= 2)
+    if ((rx.buf = malloc((size_t)rx.size * frame_max)) != NULL)
+      break;
+  if (!rx.buf)
+    guest_panic("net: no memory for a %u-byte receive buffer", frame_max);
+  for (uint32_t i = 0; i < rx.size; i++)
+    rx.frames[i].data = (uint64_t)(uintptr_t)(rx.buf + (size_t)i * frame_max);
+}
+
+static void tx_init(void) {
+  tx.bytes = NET_TX_BYTES > frame_max ? NET_TX_BYTES : frame_max;
+  tx.buf = malloc(tx.bytes);
+  if (!tx.buf)
+    guest_panic("net: no memory for a %zu-byte send queue", tx.bytes);
 }
 
 /* Lazy, so that images that never touch the network pay nothing at boot. */
@@ -46,13 +70,8 @@ static bool net_ready(void) {
   if (!present || tx.buf)
     return present;
   frame_max = (uint32_t)info.mtu + 14u;
-  ring_size = NET_RING_BYTES / frame_max;
-  if (ring_size > NET_RING_MAX)
-    ring_size = NET_RING_MAX;
-  if (ring_size == 0)
-    ring_size = 1;
-  ring_init(&tx);
-  ring_init(&rx);
+  rx_init();
+  tx_init();
   return true;
 }
 
@@ -73,7 +92,7 @@ bool netdev_exchange(uint64_t timeout_ns) {
   if (!net_ready())
     return false;
   bool want_rx = rx.next >= rx.count; /* refill only once everything was handed out */
-  uint32_t rx_count = want_rx ? ring_size : 0;
+  uint32_t rx_count = want_rx ? rx.size : 0;
   for (uint32_t i = 0; i < rx_count; i++)
     rx.frames[i].len = frame_max;
   struct unikvm_hc_net_io arg = {
@@ -85,6 +104,7 @@ bool netdev_exchange(uint64_t timeout_ns) {
   };
   hvt_hypercall(UNIKVM_HC_NET_IO, &arg);
   tx.count = 0;
+  tx.used = 0;
   if (want_rx) {
     rx.count = attached ? arg.rx_done : 0;
     rx.next = 0;
@@ -100,11 +120,17 @@ void netdev_flush(void) {
 int netdev_send(const void *frame, size_t len) {
   if (!net_ready() || len > frame_max)
     return -1;
-  if (tx.count == ring_size)
+  if (tx.count == NET_RING_MAX || tx.bytes - tx.used < len)
     netdev_flush();
   struct unikvm_net_frame *f = &tx.frames[tx.count++];
-  memcpy((void *)(uintptr_t)f->data, frame, len);
+  uint8_t *dst = tx.buf + tx.used;
+  memcpy(dst, frame, len);
+  f->data = (uint64_t)(uintptr_t)dst;
   f->len = (uint32_t)len;
+  /* The next frame starts 8-byte aligned, which keeps the copies fast. */
+  tx.used += (len + 7u) & ~(size_t)7u;
+  if (tx.used > tx.bytes)
+    tx.used = tx.bytes;
   return 0;
 }
 
