@@ -121,6 +121,7 @@ integration-test: check-kvm $(BUILD)/unikvm $(BUILD)/unikvm-slirp $(BUILD)/hello
 		$(QEMU_TEST_DEPS) $(BUILD)/bench/spawn_time
 	tests/integration/run.sh
 	tests/integration/limits.sh
+	tests/integration/snapshot.sh
 	python3 tests/integration/slirp_helper_test.py
 	tests/integration/threads.sh
 	tests/integration/apps.sh

@@ -7,6 +7,7 @@
 #include "exit_status.h"
 #include "hypercall.h"
 #include "net.h"
+#include "net_gate.h"
 
 int hc_walltime(struct vm *vm, uint64_t arg_gpa) {
   HC_ARG(vm, arg_gpa, struct unikvm_hc_walltime, arg);
@@ -62,6 +63,8 @@ uint64_t vm_wait_ready(struct vm *vm, uint64_t timeout_ns) {
       ;
     return 0;
   }
+  if (vm->net->gate && net_gate_pending(vm->net->gate))
+    return UNIKVM_READY_NET_RX; /* frames the gate released are ready now */
   struct pollfd pfd = {.fd = vm->net->fd, .events = POLLIN};
   for (;;) {
     struct timespec left = time_left(&deadline);

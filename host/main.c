@@ -18,6 +18,7 @@
 #include "fd_printf.h"
 #include "kvm_vcpu.h"
 #include "net.h"
+#include "net_gate.h"
 #include "options.h"
 #include "sandbox.h"
 #include "snapshot.h"
@@ -344,6 +345,8 @@ static int run(const struct options *opts, struct vm *vm) {
     memcpy(net.mac, snap.mac, sizeof(net.mac)); /* the guest knows its MAC */
   if (rc == 0)
     rc = setup_net(opts, &image, vm, &net);
+  if (rc == 0 && opts->reset_per_request && vm->net && !(net.gate = net_gate_new()))
+    rc = die(EXIT_SETUP, "--reset-per-request", "out of memory");
   if (rc == 0)
     rc = start_guest(opts, vm, &cpu, &image, &snap);
   if (rc)

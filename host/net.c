@@ -10,6 +10,7 @@
 
 #include "exit_status.h"
 #include "hypercall.h"
+#include "net_gate.h"
 
 /* Checks that every buffer of a batch lies in guest RAM and turns it into iovecs. */
 static int frames_to_iov(struct vm *vm, const struct unikvm_net_frame *frames, uint32_t count,
@@ -63,8 +64,8 @@ static uint32_t send_frames(struct net_device *net, struct iovec *iov, uint32_t 
   return count; /* dropped frames count as done: the guest must not resend them */
 }
 
-static uint32_t receive_frames(struct net_device *net, struct unikvm_net_frame *frames,
-                               struct iovec *iov, uint32_t count) {
+static uint32_t receive_from_backend(struct net_device *net, struct unikvm_net_frame *frames,
+                                     struct iovec *iov, uint32_t count) {
   uint32_t got = 0;
   if (count == 0)
     return 0;
@@ -84,6 +85,28 @@ static uint32_t receive_frames(struct net_device *net, struct unikvm_net_frame *
     }
   }
   net->rx_frames += got;
+  return got;
+}
+
+/* Under --reset-per-request: frames the gate released after a reset go first, in their
+ * order; of the backend's, those the gate keeps for after the next reset leave the batch. */
+static uint32_t receive_frames(struct net_device *net, struct unikvm_net_frame *frames,
+                               struct iovec *iov, uint32_t count) {
+  if (!net->gate)
+    return receive_from_backend(net, frames, iov, count);
+  uint32_t got = 0;
+  for (uint32_t len; got < count && (len = net_gate_take(net->gate, iov[got].iov_base,
+                                                         (uint32_t)iov[got].iov_len)) > 0;
+       got++)
+    frames[got].len = len;
+  uint32_t end = got + receive_from_backend(net, frames + got, iov + got, count - got);
+  for (uint32_t i = got; i < end; i++) {
+    if (!net_gate_admit(net->gate, iov[i].iov_base, frames[i].len))
+      continue;
+    if (i != got) /* every rx buffer holds a whole frame */
+      memcpy(iov[got].iov_base, iov[i].iov_base, frames[i].len);
+    frames[got++].len = frames[i].len;
+  }
   return got;
 }
 
@@ -123,7 +146,7 @@ int hc_net_io(struct vm *vm, uint64_t arg_gpa) {
       (vm_wait_ready(vm, timeout_ns) & UNIKVM_READY_NET_RX))
     got = receive_frames(net, rx, rx_iov, rx_count);
   arg->rx_done = got;
-  arg->rx_pending = got == rx_count && rx_count > 0;
+  arg->rx_pending = (got == rx_count && rx_count > 0) || (net->gate && net_gate_pending(net->gate));
   return 0;
 }
 

@@ -20,6 +20,7 @@ struct net_device {
   uint8_t mac[6];
   uint16_t mtu;
   uint64_t tx_frames, rx_frames, tx_dropped;
+  struct net_gate *gate; /* --reset-per-request: one client connection at a time (net_gate.h) */
 };
 
 /* Largest frame the guest may send or must be able to receive. */

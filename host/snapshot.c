@@ -15,6 +15,8 @@
 #include "exit_status.h"
 #include "hypercall.h"
 #include "kvm_vcpu.h"
+#include "net.h"
+#include "net_gate.h"
 #include "snapshot_file.h"
 
 #define PAGE 4096u
@@ -148,6 +150,9 @@ static int reset(struct vm *vm) {
   snap->generation++;
   if (snapshot_answer_guest(vm) < 0)
     return vm_fail(vm, EXIT_SETUP, "--reset-per-request", "no entropy: %s", strerror(errno));
+  /* The next clients' connections, kept in the host meanwhile, reach the fresh guest. */
+  if (vm->net && vm->net->gate)
+    snap->frames_released += net_gate_reset(vm->net->gate);
   snap->resets++;
   snap->reset_ns += now_ns(CLOCK_MONOTONIC) - start;
   return 0;
@@ -194,7 +199,7 @@ int snapshot_resume(struct vm *vm, uint64_t tsc_hz, char *err, size_t errlen) {
 void snapshot_print_stats(const struct snapshot *snap, FILE *out) {
   fprintf(out,
           "unikvm: stats: snapshot taken=%d generation=%" PRIu64 " resets=%" PRIu64
-          " pages_restored=%" PRIu64 " reset_us_avg=%.1f\n",
-          snap->taken, snap->generation, snap->resets, snap->pages_restored,
+          " pages_restored=%" PRIu64 " frames_released=%" PRIu64 " reset_us_avg=%.1f\n",
+          snap->taken, snap->generation, snap->resets, snap->pages_restored, snap->frames_released,
           snap->resets ? (double)snap->reset_ns / 1e3 / (double)snap->resets : 0.0);
 }

@@ -37,7 +37,7 @@ struct snapshot {
   int out_fd;           /* --snapshot-out file, -1 */
   const char *out_path;
   /* --stats */
-  uint64_t resets, pages_restored, reset_ns;
+  uint64_t resets, pages_restored, frames_released, reset_ns;
 };
 
 /* Hypercall handlers (see include/unikvm/abi.h). */
