@@ -106,13 +106,23 @@ void net_assert_core_locked(void);
 #define LWIP_DISABLE_TCP_SANITY_CHECKS 1
 #define LWIP_WND_SCALE                 1
 /*
- * With 64 KiB segments a 256 KiB window is four of them in flight, and the
- * sender stalls on every window update (iperf3 ran at a quarter of the
- * rate): 1 MiB keeps it streaming. Scale 5 lets the 16-bit field say so.
+ * The receive window follows the NIC's MTU (nic.c sets net_tcp_wnd; the
+ * patch lwip-window-max-runtime lets TCP_WND_MAX say so): 16 segments or
+ * 256 KiB, whichever is more, at most TCP_WND. With 64 KiB segments 256 KiB
+ * is four of them in flight and the sender stalls on every window update
+ * (iperf3 ran at a quarter of the rate); with 1460-byte segments 1 MiB is
+ * 700 frames in flight per connection, more than a tap's queue and the pbuf
+ * pool hold (iperf3 -P 4 lost frames). Scale 5 lets the 16-bit field say
+ * 1 MiB.
  */
 #define TCP_RCV_SCALE 5
 #define TCP_WND       (1024 * 1024)
-#define TCP_SND_BUF   (256 * 1024)
+#include <stdint.h>
+extern uint32_t net_tcp_wnd;
+#define TCP_WND_MAX(pcb)                                                                           \
+  ((tcpwnd_size_t)(((pcb)->flags & TF_WND_SCALE) ? net_tcp_wnd : TCPWND16(net_tcp_wnd)))
+#define TCP_WND_UPDATE_THRESHOLD (net_tcp_wnd / 4)
+#define TCP_SND_BUF              (256 * 1024)
 /* Counted in pbufs, which with a 1460-byte MSS means about two per segment. */
 #define TCP_SND_QUEUELEN 1024
 /* A blocked writer resumes once this much is free (lwIP caps free space at 64 KiB - 1). */

@@ -11,6 +11,9 @@
 
 #define NIC_RX_STACK (64 * 1024)
 
+/* The receive window (lwipopts.h): TCP over loopback alone gets the largest. */
+uint32_t net_tcp_wnd = TCP_WND;
+
 static struct netif nic;
 static const struct netdev_info *nic_info;
 static uint8_t *nic_bounce; /* a frame that lwIP left in several pbufs is gathered here */
@@ -90,8 +93,17 @@ static err_t nic_init(struct netif *n) {
   return ERR_OK;
 }
 
+/* 16 segments or 256 KiB, whichever is more, at most TCP_WND (see lwipopts.h). */
+static uint32_t nic_tcp_window(uint16_t mtu) {
+  uint32_t mss = mtu > 40 ? mtu - 40u : 536u, wnd = 16 * mss;
+  if (wnd < 256 * 1024)
+    wnd = 256 * 1024;
+  return wnd < TCP_WND ? wnd : TCP_WND;
+}
+
 struct netif *nic_add(const struct netdev_info *info) {
   nic_info = info;
+  net_tcp_wnd = nic_tcp_window(info->mtu);
   nic_frame_max = (size_t)info->mtu + 14;
   nic_bounce = malloc(nic_frame_max);
   if (nic_bounce == NULL || netif_add_noaddr(&nic, NULL, nic_init, ethernet_input) == NULL)
