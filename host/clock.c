@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "exit_status.h"
+#include "frame_queue.h"
 #include "hypercall.h"
 #include "net.h"
 #include "net_gate.h"
@@ -65,7 +66,8 @@ uint64_t vm_wait_ready(struct vm *vm, uint64_t timeout_ns) {
   }
   if (vm->net->gate && net_gate_pending(vm->net->gate))
     return UNIKVM_READY_NET_RX; /* frames the gate released are ready now */
-  struct pollfd pfd = {.fd = vm->net->fd, .events = POLLIN};
+  /* A clone waits for its own queue, not for the backend the dispatcher reads. */
+  struct pollfd pfd = {.fd = vm->net->rxq ? vm->net->rxq->event_fd : vm->net->fd, .events = POLLIN};
   for (;;) {
     struct timespec left = time_left(&deadline);
     int n = ppoll(&pfd, 1, forever ? NULL : &left, NULL);

@@ -13,6 +13,7 @@
 
 #include "blk.h"
 #include "boot_info.h"
+#include "clones.h"
 #include "elf_loader.h"
 #include "exit_status.h"
 #include "fd_printf.h"
@@ -328,6 +329,44 @@ static int start_guest(const struct options *opts, struct vm *vm, struct kvm_vcp
   return 0;
 }
 
+/* --clones N: the clones share one NIC, opened here as for a single VM. */
+static int run_clones(const struct options *opts, struct vm *vm) {
+  static struct net_device net;
+  static struct clones_config cfg;
+  char err[512];
+  cfg.snapshot_fd = snapshot_file_open(opts->restore, &cfg.proto, err, sizeof(err));
+  if (cfg.snapshot_fd < 0)
+    return die(EXIT_BAD_IMAGE, opts->restore, err);
+  if (cfg.proto.blk_sectors)
+    return die(EXIT_USAGE, "--clones",
+               "the snapshot's guest had a --disk, which clones cannot share");
+  struct elf_image image = {.devices = cfg.proto.devices};
+  memcpy(net.mac, cfg.proto.mac, sizeof(net.mac)); /* every clone is the same guest */
+  int rc = setup_net(opts, &image, vm, &net);
+  if (rc)
+    return rc;
+  if (!vm->net)
+    return die(EXIT_USAGE, "--clones", "needs a NIC (--net tap:IFNAME or user)");
+  vm_catch_signals();
+  if (opts->timeout_s > 0 && vm_arm_timeout(opts->timeout_s) < 0)
+    return die(EXIT_SETUP, "--timeout", strerror(errno));
+  if (opts->no_seccomp)
+    fd_printf(vm->console_err_fd,
+              "unikvm: warning: --no-seccomp: running without the system-call filter\n");
+  setvbuf(stderr, NULL, _IONBF, 0); /* printing never needs fstat under the filter */
+  cfg.count = opts->clones;
+  cfg.backend = &net;
+  cfg.console_out_fd = vm->console_out_fd;
+  cfg.console_err_fd = vm->console_err_fd;
+  cfg.timeout_s = opts->timeout_s;
+  cfg.seccomp = !opts->no_seccomp;
+  cfg.stats = opts->stats;
+  int status = clones_run(&cfg);
+  net_close(&net);
+  teardown_in_background();
+  return status;
+}
+
 static int run(const struct options *opts, struct vm *vm) {
   struct kvm_vcpu cpu;
   struct elf_image image;
@@ -394,5 +433,5 @@ int main(int argc, char **argv) {
     printf("unikvm %s (guest ABI %u)\n", UNIKVM_VERSION, UNIKVM_ABI_VERSION);
     return 0;
   }
-  return run(&opts, &vm);
+  return opts.clones ? run_clones(&opts, &vm) : run(&opts, &vm);
 }

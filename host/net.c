@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "exit_status.h"
+#include "frame_queue.h"
 #include "hypercall.h"
 #include "net_gate.h"
 
@@ -64,8 +65,24 @@ static uint32_t send_frames(struct net_device *net, struct iovec *iov, uint32_t 
   return count; /* dropped frames count as done: the guest must not resend them */
 }
 
-static uint32_t receive_from_backend(struct net_device *net, struct unikvm_net_frame *frames,
-                                     struct iovec *iov, uint32_t count) {
+/* A clone's frames come from its queue, filled by the --clones dispatcher (clones.c). */
+static uint32_t receive_from_queue(struct net_device *net, struct unikvm_net_frame *frames,
+                                   struct iovec *iov, uint32_t count) {
+  uint8_t *bufs[UNIKVM_NET_BATCH_MAX];
+  uint32_t caps[UNIKVM_NET_BATCH_MAX], lens[UNIKVM_NET_BATCH_MAX];
+  for (uint32_t i = 0; i < count; i++) {
+    bufs[i] = iov[i].iov_base;
+    caps[i] = (uint32_t)iov[i].iov_len;
+  }
+  uint32_t got = frame_queue_pop(net->rxq, bufs, caps, lens, count);
+  for (uint32_t i = 0; i < got; i++)
+    frames[i].len = lens[i];
+  net->rx_frames += got;
+  return got;
+}
+
+uint32_t net_backend_read(struct net_device *net, struct iovec *iov, uint32_t *lens,
+                          uint32_t count) {
   uint32_t got = 0;
   if (count == 0)
     return 0;
@@ -74,17 +91,28 @@ static uint32_t receive_from_backend(struct net_device *net, struct unikvm_net_f
     one_frame_per_message(msgs, iov, count);
     int n = recvmmsg(net->fd, msgs, count, MSG_DONTWAIT, NULL);
     for (int i = 0; i < n; i++)
-      frames[i].len = msgs[i].msg_len;
+      lens[i] = msgs[i].msg_len;
     got = n > 0 ? (uint32_t)n : 0;
   } else {
     for (; got < count; got++) {
       ssize_t n = read(net->fd, iov[got].iov_base, iov[got].iov_len);
       if (n <= 0)
         break;
-      frames[got].len = (uint32_t)n;
+      lens[got] = (uint32_t)n;
     }
   }
   net->rx_frames += got;
+  return got;
+}
+
+static uint32_t receive_from_backend(struct net_device *net, struct unikvm_net_frame *frames,
+                                     struct iovec *iov, uint32_t count) {
+  if (net->rxq)
+    return receive_from_queue(net, frames, iov, count);
+  uint32_t lens[UNIKVM_NET_BATCH_MAX];
+  uint32_t got = net_backend_read(net, iov, lens, count);
+  for (uint32_t i = 0; i < got; i++)
+    frames[i].len = lens[i];
   return got;
 }
 

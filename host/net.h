@@ -20,7 +20,8 @@ struct net_device {
   uint8_t mac[6];
   uint16_t mtu;
   uint64_t tx_frames, rx_frames, tx_dropped;
-  struct net_gate *gate; /* --reset-per-request: one client connection at a time (net_gate.h) */
+  struct net_gate *gate;   /* --reset-per-request: one client connection at a time (net_gate.h) */
+  struct frame_queue *rxq; /* --clones: this clone's frames (fd is the shared backend, for tx) */
 };
 
 /* Largest frame the guest may send or must be able to receive. */
@@ -45,6 +46,12 @@ int net_tap_open(struct net_device *net, const char *ifname, char *err, size_t e
  */
 int net_user_open(struct net_device *net, const char *helper, const char *args, char *err,
                   size_t errlen);
+
+struct iovec;
+/* Reads up to COUNT frames from the backend into IOV without waiting; their lengths go to
+ * LENS. Returns how many. (The NET_IO hypercall and the --clones dispatcher use it.) */
+uint32_t net_backend_read(struct net_device *net, struct iovec *iov, uint32_t *lens,
+                          uint32_t count);
 
 /* Closes the backend and waits for a helper process to end. */
 void net_close(struct net_device *net);

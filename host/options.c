@@ -71,6 +71,8 @@ void options_usage(FILE *out) {
           "  --restore FILE  start from a snapshot instead of an IMAGE (no guest ARGS)\n"
           "  --reset-per-request  after each unikvm_request_done() the VM returns exactly to\n"
           "               its snapshot: pages written since are restored, fresh entropy given\n"
+          "  --clones N   with --restore: N VMs (1..128) from the snapshot, one thread each,\n"
+          "               sharing unwritten RAM; each TCP connection is steered to one clone\n"
           "  --help       show this help\n"
           "  --version    show the version and the guest ABI version\n"
           "\n"
@@ -188,6 +190,7 @@ int options_parse(struct options *opts, int argc, char **argv, char *err, size_t
     OPT_SNAPSHOT_OUT,
     OPT_RESTORE,
     OPT_RESET_PER_REQUEST,
+    OPT_CLONES,
   };
   static const struct option longopts[] = {
       {"mem", required_argument, NULL, OPT_MEM},
@@ -202,6 +205,7 @@ int options_parse(struct options *opts, int argc, char **argv, char *err, size_t
       {"snapshot-out", required_argument, NULL, OPT_SNAPSHOT_OUT},
       {"restore", required_argument, NULL, OPT_RESTORE},
       {"reset-per-request", no_argument, NULL, OPT_RESET_PER_REQUEST},
+      {"clones", required_argument, NULL, OPT_CLONES},
       {"help", no_argument, NULL, OPT_HELP},
       {"version", no_argument, NULL, OPT_VERSION},
       {NULL, 0, NULL, 0},
@@ -249,6 +253,14 @@ int options_parse(struct options *opts, int argc, char **argv, char *err, size_t
     case OPT_RESET_PER_REQUEST:
       opts->reset_per_request = true;
       break;
+    case OPT_CLONES: {
+      char *end;
+      long n = strtol(optarg, &end, 10);
+      if (*end || end == optarg || n < 1 || n > 128)
+        return bad(err, errlen, "--clones", "expected a count from 1 to 128");
+      opts->clones = (unsigned)n;
+      break;
+    }
     case OPT_IP:
     case OPT_GW:
       if (parse_ip(opts, c == OPT_GW, optarg, err, errlen) < 0)
@@ -267,6 +279,10 @@ int options_parse(struct options *opts, int argc, char **argv, char *err, size_t
       return bad(err, errlen, argv[optind - 1], "unknown option (see --help)");
     }
   }
+  if (opts->clones && !opts->restore)
+    return bad(err, errlen, "--clones", "needs --restore FILE (clones start from a snapshot)");
+  if (opts->clones && opts->reset_per_request)
+    return bad(err, errlen, "--clones", "not with --reset-per-request");
   if (opts->restore) {
     if (optind < argc)
       return bad(err, errlen, argv[optind],

@@ -29,6 +29,7 @@ struct options {
   const char *snapshot_out; /* --snapshot-out FILE */
   const char *restore;      /* --restore FILE: start from a snapshot instead of IMAGE */
   bool reset_per_request;   /* --reset-per-request */
+  unsigned clones;          /* --clones N: N VMs from the --restore snapshot; 0: one VM */
   const char *image;        /* NULL with --restore */
   int guest_argc;           /* argv[0] is the image path */
   char **guest_argv;        /* points into the argv given to options_parse */

@@ -40,6 +40,35 @@ static void add(struct rule_list *l, struct sc_rule r) {
   l->len++;
 }
 
+/* --clones: a replaced clone is a new VM, so the VM/vCPU fds are not known in advance. */
+static void add_clone_rules(struct rule_list *l, const struct sandbox *s) {
+  struct sc_cond make_vm = TWO_VALUES(1, KVM_CREATE_VM, KVM_GET_VCPU_MMAP_SIZE);
+  add(l, PINNED2(SYS_ioctl, FD_IS(s->kvm_fd), make_vm));
+  struct sc_cond setup = {.arg = 1,
+                          .count = 8,
+                          .values = {KVM_SET_USER_MEMORY_REGION, KVM_CREATE_VCPU, KVM_SET_CPUID2,
+                                     KVM_GET_TSC_KHZ, KVM_GET_SREGS, KVM_SET_SREGS, KVM_SET_XCRS,
+                                     KVM_GET_XCRS}};
+  add(l, PINNED(SYS_ioctl, setup));
+  struct sc_cond run = {
+      .arg = 1,
+      .count = 6,
+      .values = {KVM_RUN, KVM_GET_REGS, KVM_SET_REGS, KVM_SET_XSAVE, KVM_SET_MSRS, KVM_GET_MSRS}};
+  add(l, PINNED(SYS_ioctl, run));
+  /* RAM: the snapshot file, private; the vCPU run page, shared; never executable. */
+  struct sc_cond prot = TWO_VALUES(2, PROT_READ | PROT_WRITE, PROT_READ);
+  struct sc_cond flags = {
+      .arg = 3, .count = 3, .values = {MAP_PRIVATE | MAP_ANONYMOUS, MAP_SHARED, MAP_PRIVATE}};
+  add(l, PINNED2(SYS_mmap, prot, flags));
+  for (unsigned i = 0; i < s->n_event_fds; i += SC_MAX_VALUES) {
+    struct sc_cond fds = {.arg = 0};
+    for (unsigned k = i; k < s->n_event_fds && fds.count < SC_MAX_VALUES; k++)
+      fds.values[fds.count++] = (uint32_t)s->event_fds[k];
+    add(l, PINNED(SYS_read, fds));
+    add(l, PINNED(SYS_write, fds));
+  }
+}
+
 size_t sandbox_rules(const struct sandbox *s, struct sc_rule *rules, size_t max) {
   struct rule_list l = {rules, 0, max};
   /* The vCPU: run it, and read its registers for a fault report. */
@@ -62,6 +91,8 @@ size_t sandbox_rules(const struct sandbox *s, struct sc_rule *rules, size_t max)
     add(&l, PINNED(SYS_ftruncate, FD_IS(s->snapshot_out_fd)));
     add(&l, PINNED(SYS_fdatasync, FD_IS(s->snapshot_out_fd)));
   }
+  if (s->clones)
+    add_clone_rules(&l, s);
   /* Fresh entropy for the guest after every snapshot return. */
   add(&l, RULE(SYS_getrandom));
   /* Console output; a tap backend also writes frames one by one. */
@@ -194,10 +225,10 @@ static void on_denied_call(int sig, siginfo_t *info, void *ctx) {
 int sandbox_lockdown(const struct sandbox *s, char *err, size_t errlen) {
   struct sc_rule rules[SANDBOX_MAX_RULES];
   size_t nrules = sandbox_rules(s, rules, SANDBOX_MAX_RULES);
-  struct sock_filter insns[512];
-  int len = nrules <= SANDBOX_MAX_RULES ? sc_compile(rules, nrules, SECCOMP_RET_TRAP, insns,
-                                                     sizeof(insns) / sizeof(insns[0]))
-                                        : -1;
+  struct sock_filter insns[BPF_MAXINSNS];
+  int len = nrules <= SANDBOX_MAX_RULES
+                ? sc_compile(rules, nrules, SECCOMP_RET_TRAP, insns, BPF_MAXINSNS)
+                : -1;
   if (len < 0) {
     snprintf(err, errlen, "the allow-list does not compile");
     return -1;

@@ -19,12 +19,18 @@ struct sandbox {
   int vm_fd;
   int snapshot;        /* a snapshot may be taken or reset to (vCPU state, dirty log) */
   int snapshot_out_fd; /* --snapshot-out, -1 */
+  /* --clones: VMs are made and replaced at run time, so the KVM requests are allowed on
+   * any fd, and each clone's queue eventfd is read and written. */
+  int clones;
+  int kvm_fd;
+  unsigned n_event_fds;
+  int event_fds[128];
 };
 
 /* Exit status when the filter stops unikvm: what a shell shows for SIGSYS. */
 #define SANDBOX_EXIT_STATUS (128 + 31)
 
-#define SANDBOX_MAX_RULES 56
+#define SANDBOX_MAX_RULES 96
 
 /* The allow-list for S (documented call by call in docs/security.md). Returns the rule count. */
 size_t sandbox_rules(const struct sandbox *s, struct sc_rule *rules, size_t max);

@@ -22,6 +22,7 @@ struct snapshot {
   uint32_t mode;    /* enum unikvm_snapshot_mode bits, told to the guest */
   uint64_t arg_gpa; /* the guest's struct unikvm_hc_snapshot, rewritten on every return */
   uint64_t generation;
+  uint64_t ram_size, ram_offset; /* of a snapshot file */
   struct vcpu_state cpu;
   uint64_t wallclock_ns; /* CLOCK_REALTIME when taken */
   uint64_t tsc_hz;

@@ -107,8 +107,7 @@ static int check_header(const struct snapshot_header *h, off_t file_size, char *
   return 0;
 }
 
-int snapshot_file_read(const char *path, struct snapshot *snap, struct guest_mem *mem, char *err,
-                       size_t errlen) {
+int snapshot_file_open(const char *path, struct snapshot *snap, char *err, size_t errlen) {
   int fd = open(path, O_RDONLY | O_CLOEXEC);
   struct stat st;
   struct snapshot_header h;
@@ -122,20 +121,9 @@ int snapshot_file_read(const char *path, struct snapshot *snap, struct guest_mem
   }
   if (check_header(&h, st.st_size, err, errlen) < 0)
     goto out;
-  void *ram = mmap(NULL, h.ram_size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, (off_t)h.ram_offset);
-  void *pristine = ram == MAP_FAILED
-                       ? MAP_FAILED
-                       : mmap(NULL, h.ram_size, PROT_READ, MAP_PRIVATE, fd, (off_t)h.ram_offset);
-  if (pristine == MAP_FAILED) {
-    fail(err, errlen, "cannot map the RAM");
-    if (ram != MAP_FAILED)
-      munmap(ram, h.ram_size);
-    goto out;
-  }
-  close(fd);
-  *mem = (struct guest_mem){.base = ram, .size = h.ram_size, .fd = -1};
   snap->taken = true;
-  snap->ram = pristine;
+  snap->ram_size = h.ram_size;
+  snap->ram_offset = h.ram_offset;
   snap->arg_gpa = h.arg_gpa;
   snap->wallclock_ns = h.wallclock_ns;
   snap->tsc_hz = h.tsc_hz;
@@ -147,9 +135,37 @@ int snapshot_file_read(const char *path, struct snapshot *snap, struct guest_mem
   snap->mtu = h.mtu;
   memcpy(snap->mac, h.mac, sizeof(snap->mac));
   snap->cpu = h.cpu;
-  return 0;
+  return fd;
 out:
   if (fd >= 0)
     close(fd);
   return -1;
+}
+
+int snapshot_file_map(int fd, struct snapshot *snap, struct guest_mem *mem, bool pristine,
+                      char *err, size_t errlen) {
+  void *ram =
+      mmap(NULL, snap->ram_size, PROT_READ | PROT_WRITE, MAP_PRIVATE, fd, (off_t)snap->ram_offset);
+  if (ram == MAP_FAILED)
+    return fail(err, errlen, "cannot map the RAM");
+  void *copy =
+      !pristine ? NULL
+                : mmap(NULL, snap->ram_size, PROT_READ, MAP_PRIVATE, fd, (off_t)snap->ram_offset);
+  if (copy == MAP_FAILED) {
+    munmap(ram, snap->ram_size);
+    return fail(err, errlen, "cannot map the RAM");
+  }
+  *mem = (struct guest_mem){.base = ram, .size = snap->ram_size, .fd = -1};
+  snap->ram = copy;
+  return 0;
+}
+
+int snapshot_file_read(const char *path, struct snapshot *snap, struct guest_mem *mem, char *err,
+                       size_t errlen) {
+  int fd = snapshot_file_open(path, snap, err, errlen);
+  if (fd < 0)
+    return -1;
+  int rc = snapshot_file_map(fd, snap, mem, true, err, errlen);
+  close(fd);
+  return rc;
 }

@@ -2,6 +2,7 @@
 #ifndef UNIKVM_SNAPSHOT_FILE_H
 #define UNIKVM_SNAPSHOT_FILE_H
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include "guest_mem.h"
@@ -20,5 +21,12 @@ int snapshot_file_write(const struct snapshot *snap, const struct guest_mem *mem
  */
 int snapshot_file_read(const char *path, struct snapshot *snap, struct guest_mem *mem, char *err,
                        size_t errlen);
+
+/* The two halves of snapshot_file_read, for clones that map one file many times:
+ * open and check PATH, fill SNAP (returns the fd, or -1 with ERR); map its RAM into MEM
+ * copy-on-write, plus a read-only SNAP->ram if PRISTINE (0, or -1 with ERR). */
+int snapshot_file_open(const char *path, struct snapshot *snap, char *err, size_t errlen);
+int snapshot_file_map(int fd, struct snapshot *snap, struct guest_mem *mem, bool pristine,
+                      char *err, size_t errlen);
 
 #endif

@@ -29,6 +29,7 @@ struct vm {
   /* Set when the guest must stop: its exit status and, on errors, why. */
   bool stopped;
   int exit_status;
+  bool stop_quietly; /* on SIGINT/SIGTERM/--timeout, end without a line (clones) */
 };
 
 /*

@@ -19,7 +19,7 @@
 #include "state.h"
 
 static void usage(void) {
-  fprintf(stderr, "usage: httpd [-p PORT] [-r ROOT] [-n REQUESTS] [-c CONNECTIONS]\n"
+  fprintf(stderr, "usage: httpd [-p PORT] [-r ROOT] [-n REQUESTS] [-c CONNECTIONS] [-X]\n"
                   "  -p PORT         TCP port to listen on (default 8080; 0 picks a free one)\n"
                   "  -r ROOT         serve the files under ROOT as well\n"
                   "  -n REQUESTS     exit after answering this many requests\n"
@@ -61,7 +61,7 @@ int main(int argc, char **argv) {
   struct server s = {.max_conns = 1000};
   unsigned port = 8080;
   int opt;
-  while ((opt = getopt(argc, argv, "p:r:n:c:h")) != -1) {
+  while ((opt = getopt(argc, argv, "p:r:n:c:Xh")) != -1) {
     switch (opt) {
     case 'p':
       port = (unsigned)number(optarg, 65535);
@@ -76,6 +76,9 @@ int main(int argc, char **argv) {
       s.max_conns = (unsigned)number(optarg, 1000000);
       if (s.max_conns == 0)
         usage();
+      break;
+    case 'X':
+      state_crash_route = true; /* tests only: GET /crash kills the guest */
       break;
     default:
       usage();

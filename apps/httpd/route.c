@@ -105,6 +105,8 @@ size_t route_request(const struct http_request *req, const char *root, char *buf
     return n;
   }
 
+  if (state_crash_route && len == 6 && memcmp(path, "/crash", 6) == 0)
+    state_crash();
   if (len == 6 && memcmp(path, "/state", 6) == 0) {
     char text[128];
     size_t body_len = state_report(text, sizeof text);

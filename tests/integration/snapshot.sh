@@ -117,6 +117,42 @@ stop
 check "reset: --stats counts the resets" "$(grep snapshot "$TMPD/reset.out.err")" \
   grep -Eq 'snapshot taken=1 generation=[0-9]+ resets=[1-9][0-9]+ pages_restored=[1-9]' "$TMPD/reset.out.err"
 
+# ---- --clones ---------------------------------------------------------------------------
+# A snapshot of httpd -X (GET /crash makes the guest fault: the clone tests' hook).
+CSNAP=$TMPD/crashy.snap
+start_httpd "$TMPD/crashy.out" $NET --snapshot-out "$CSNAP" $HTTPD -- -X
+stop
+pss() { awk '/^Pss:/{print $2}' "/proc/$1/smaps_rollup"; }
+
+start_httpd "$TMPD/one.out" $NET --restore "$CSNAP"
+RESULT=$(ip netns exec "$NS" timeout 120 python3 tests/integration/state_loop.py $GUEST 8080 200)
+one_pss=$(pss "$PID")
+stop
+
+start_httpd "$TMPD/clones.out" --stats $NET --clones 4 --restore "$CSNAP"
+RESULT=$(ip netns exec "$NS" timeout 120 python3 tests/integration/state_loop.py $GUEST 8080 1000)
+check "clones: 1000 connections all answered" "$RESULT" grep -q ' ok=1000 ' <<<"$RESULT"
+four_pss=$(pss "$PID")
+check "clones: 4 clones take far less host RAM than 4 VMs (PSS ${four_pss} KiB vs ${one_pss} KiB for one)" \
+  "PSS ${four_pss:-?} / ${one_pss:-?} KiB" test -n "$four_pss" -a -n "$one_pss" -a "${four_pss:-0}" -lt $((2 * ${one_pss:-0}))
+CRASH=$(ip netns exec "$NS" timeout 60 python3 tests/integration/clone_crash.py $GUEST 8080 4)
+kept_other=$(sed -n 's/.*kept_other=\([0-9]*\).*/\1/p' <<<"$CRASH")
+check "clones: a crashing clone does not drop the others' connections" "$CRASH" \
+  grep -q "kept_other=$kept_other answered_other=$kept_other " <<<"$CRASH"
+check "clones: the crashed clone's own connections are gone" "$CRASH" grep -q 'answered_crashed=0 ' <<<"$CRASH"
+check "clones: new connections are served after the crash" "$CRASH" grep -q 'new_after=20/20' <<<"$CRASH"
+stop
+err=$TMPD/clones.out.err
+check "clones: every clone served some connections (--stats)" "$(grep 'clone ' "$err")" \
+  test "$(grep -c 'stats: clone [0-3] flows=[1-9]' "$err")" = 4
+check "clones: the crashed clone was replaced, once" "$(grep -E 'replaced|restarts' "$err")" \
+  bash -c "grep -q 'replaced from the snapshot' '$err' && [ \$(grep -c 'restarts=1 ' '$err') = 1 ]"
+run $UNIKVM --clones 4 $HTTPD
+expect_status "--clones without --restore is a usage error" 120
+expect_one_line_error "...with one line" 'clones: needs --restore'
+run $UNIKVM --clones 0 --restore "$CSNAP"
+expect_status "--clones 0 is refused" 120
+
 # ---- bad snapshots and bad combinations ------------------------------------------------------
 head -c 100000 /dev/urandom >"$TMPD/garbage"
 run $UNIKVM --restore "$TMPD/garbage"
