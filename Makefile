@@ -147,6 +147,7 @@ BENCH_DEPS := $(BUILD)/unikvm $(BUILD)/hello.elf $(BUILD)/native/hello $(BUILD)/
 	$(BUILD)/sha256sum.elf $(BUILD)/diskbench.elf $(BUILD)/native/sha256sum $(BUILD)/native/diskbench \
 	$(BUILD)/httpd.elf $(BUILD)/iperf3d.elf $(BUILD)/sockperfd.elf \
 	$(BUILD)/native/httpd $(BUILD)/native/iperf3d $(BUILD)/native/sockperfd \
+	$(BUILD)/tests/snaptest.elf \
 	$(EFI_LOADER) $(foreach app,hello linpack memsweep forksum sha256sum diskbench httpd iperf3d sockperfd,\
 		$(BUILD)/$(app)-virtio.elf)
 
@@ -156,6 +157,7 @@ bench: $(BENCH_DEPS)
 	bench/cpu/run.sh
 	bench/disk/run.sh
 	bench/net/run.sh
+	bench/snapshot/run.sh
 	bench/plot.sh
 # One short repetition of each: minutes, not tens of minutes.
 bench-quick: $(BENCH_DEPS)
@@ -163,6 +165,7 @@ bench-quick: $(BENCH_DEPS)
 	QUICK=1 bench/cpu/run.sh
 	QUICK=1 bench/disk/run.sh
 	QUICK=1 bench/net/run.sh
+	QUICK=1 bench/snapshot/run.sh
 	bench/plot.sh
 
 # ---- formatting and cleaning ------------------------------------------------

@@ -116,7 +116,7 @@ endef
 $(foreach app,$(GUEST_APPS),$(eval $(call guest_app_rule,$(app))))
 
 # The guest test programs: one image each, subcommands chosen by argv[1].
-GUEST_TESTS := guesttest threadtest nettest fstest limitstest
+GUEST_TESTS := guesttest threadtest nettest fstest limitstest snaptest
 GUESTTEST_OBJS := $(GUEST_TESTS:%=build/tests/guest/%.o)
 
 # Strict C11 like our own code; each file asks for the POSIX names it uses.
