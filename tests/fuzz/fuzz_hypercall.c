@@ -41,6 +41,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   fuzz_take(&in, sizeof(in), &data, &size);
   struct fuzz_vm f;
   fuzz_vm_start(&f, &in.dev, data, size);
+  f.vm.console_limit = (uint64_t)in.console_limit * FUZZ_CONSOLE_LIMIT_UNIT;
   unsigned ncalls = 1 + in.ncalls % FUZZ_HC_CALLS_MAX;
   for (unsigned i = 0; i < ncalls; i++) {
     const struct fuzz_hc_call *call = &in.calls[i];
@@ -61,6 +62,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
     if (rc < 0)
       break;
   }
+  /* The console never passes its limit, however the writes are cut. */
+  FUZZ_CHECK(!f.vm.console_limit || f.vm.console_bytes <= f.vm.console_limit);
   fuzz_vm_finish(&f);
   return 0;
 }

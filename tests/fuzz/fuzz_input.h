@@ -48,12 +48,14 @@ struct fuzz_hc_call {
   uint32_t value;
 };
 
-#define FUZZ_HC_CALLS_MAX 4u
+#define FUZZ_HC_CALLS_MAX       4u
+#define FUZZ_CONSOLE_LIMIT_UNIT 4u
 
 struct fuzz_hc_input {
   struct fuzz_devices dev;
-  uint8_t ncalls; /* 1 + ncalls % FUZZ_HC_CALLS_MAX */
-  uint8_t reserved[3];
+  uint8_t ncalls;        /* 1 + ncalls % FUZZ_HC_CALLS_MAX */
+  uint8_t console_limit; /* --console-limit in FUZZ_CONSOLE_LIMIT_UNIT bytes; 0: none */
+  uint8_t reserved[2];
   struct fuzz_hc_call calls[FUZZ_HC_CALLS_MAX];
 };
 

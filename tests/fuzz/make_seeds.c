@@ -161,9 +161,10 @@ static void blk_io_ram(struct ram *ram, uint64_t arg_gpa, uint64_t list_gpa) {
 /* ---- fuzz_hypercall: header + RAM ---- */
 
 static void hc_seed(const char *name, struct fuzz_devices dev, const struct fuzz_hc_call *calls,
-                    unsigned ncalls, const struct ram *ram) {
+                    unsigned ncalls, const struct ram *ram, uint8_t console_limit) {
   static uint8_t buf[sizeof(struct fuzz_hc_input) + FUZZ_RAM_SIZE];
-  struct fuzz_hc_input in = {.dev = dev, .ncalls = (uint8_t)(ncalls - 1)};
+  struct fuzz_hc_input in = {
+      .dev = dev, .ncalls = (uint8_t)(ncalls - 1), .console_limit = console_limit};
   memcpy(in.calls, calls, ncalls * sizeof(*calls));
   memcpy(buf, &in, sizeof(in));
   memcpy(buf + sizeof(in), ram->bytes, ram->used);
@@ -180,21 +181,23 @@ static void hypercall_seeds(void) {
   struct fuzz_hc_call calls[FUZZ_HC_CALLS_MAX];
 
   memset(&ram, 0, sizeof(ram));
-  struct unikvm_hc_console_write cw = {.data = BUF, .len = 6, .stream = UNIKVM_CONSOLE_STDOUT};
-  put(&ram, BUF, "hello\n", 6);
+  struct unikvm_hc_console_write cw = {.data = LIST, .len = 6, .stream = UNIKVM_CONSOLE_STDOUT};
+  put(&ram, LIST, "hello\n", 6);
   put(&ram, ARG, &cw, sizeof(cw));
   struct unikvm_hc_exit ex = {.status = 3};
   put(&ram, ARG + 0x80, &ex, sizeof(ex));
   calls[0] = hc(UNIKVM_HC_CONSOLE_WRITE, ARG);
   calls[1] = hc(UNIKVM_HC_EXIT, ARG + 0x80);
-  hc_seed("console-write-then-exit", (struct fuzz_devices){0}, calls, 2, &ram);
+  hc_seed("console-write-then-exit", (struct fuzz_devices){0}, calls, 2, &ram, 0);
+  calls[1] = calls[0];
+  hc_seed("console-write-over-limit", (struct fuzz_devices){0}, calls, 2, &ram, 2);
 
   memset(&ram, 0, sizeof(ram));
-  struct unikvm_hc_abort ab = {.msg = BUF, .len = 5};
-  put(&ram, BUF, "boom\n", 5);
+  struct unikvm_hc_abort ab = {.msg = LIST, .len = 5};
+  put(&ram, LIST, "boom\n", 5);
   put(&ram, ARG, &ab, sizeof(ab));
   calls[0] = hc(UNIKVM_HC_ABORT, ARG);
-  hc_seed("abort", (struct fuzz_devices){0}, calls, 1, &ram);
+  hc_seed("abort", (struct fuzz_devices){0}, calls, 1, &ram, 0);
 
   memset(&ram, 0, sizeof(ram));
   struct unikvm_hc_poll poll = {.timeout_ns = 100};
@@ -203,7 +206,7 @@ static void hypercall_seeds(void) {
   calls[0] = hc(UNIKVM_HC_WALLTIME, ARG);
   calls[1] = hc(UNIKVM_HC_CPUTIME, ARG + 0x20);
   calls[2] = hc(UNIKVM_HC_POLL, ARG + 0x40);
-  hc_seed("clocks-and-poll", (struct fuzz_devices){0}, calls, 3, &ram);
+  hc_seed("clocks-and-poll", (struct fuzz_devices){0}, calls, 3, &ram, 0);
 
   memset(&ram, 0, sizeof(ram));
   net_io_ram(&ram, ARG, LIST);
@@ -211,7 +214,7 @@ static void hypercall_seeds(void) {
   calls[0] = hc(UNIKVM_HC_NET_IO, ARG);
   calls[1] = hc(UNIKVM_HC_BLK_IO, ARG + 0x80);
   calls[2] = hc(UNIKVM_HC_POLL, ARG + 0xc0);
-  hc_seed("net-blk-poll", nic_and_disk, calls, 3, &ram);
+  hc_seed("net-blk-poll", nic_and_disk, calls, 3, &ram, 0);
 }
 
 /* ---- fuzz_blk_io and fuzz_net_io: devices + RAM with the argument at GPA 0 ---- */
@@ -260,6 +263,11 @@ static void cmdline_seeds(void) {
   CMDLINE("net-user", "--net\0user,hostfwd=tcp:127.0.0.1:8080-:80,restrict=on\0--ip\0"
                       "10.0.2.15/24\0--gw\00010.0.2.2\0httpd.elf\0");
   CMDLINE("net-tap-disk", "--net\0tap:tap0\0--disk\0disk.img,ro,direct\0--mem=1G\0app.elf\0x\0");
+  CMDLINE("restore-clones", "--restore\0snap.img\0--clones\0"
+                            "4\0--timeout\0"
+                            "0.5\0");
+  CMDLINE("limits", "--console-limit\0"
+                    "64M\0--no-seccomp\0--snapshot-out\0s\0app.elf\0");
   CMDLINE("help", "--help\0");
 }
 

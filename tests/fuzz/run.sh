@@ -27,6 +27,8 @@ for h in "$@"; do
   if [ "$mode" = smoke ]; then
     # One run per file, in the order given; the first failure stops it with its report.
     mapfile -t inputs < <(find "$seeds" "$corpus" -type f ! -name '.*' 2>/dev/null | sort)
+    # Without file arguments libFuzzer would fuzz with no time limit.
+    [ ${#inputs[@]} -gt 0 ] || { echo "FAIL fuzz $h: no seeds in $seeds (make fuzz-build)"; failed=1; continue; }
     if ! "$bin" "${inputs[@]}" >"$log" 2>&1; then
       echo "FAIL fuzz $h: a seed or regression input fails (log: $log)"
       grep -E 'ERROR|invariant|Running' "$log" | tail -5
