@@ -1,7 +1,17 @@
 # netns.sh: network namespaces for the networked tests: every address they use lives inside one.
-# The caller sets NS_PREFIX (unique per script), keeps NAMESPACES=() and deletes them on exit.
+# The caller sets NS_PREFIX (unique per script) and deletes the namespaces on exit (ns_cleanup).
 
 NS_COUNT=0
+declare -a NAMESPACES PIDS # (kept if the caller made them already)
+
+# ns_cleanup [FILES...]: stops the background PIDS, deletes the NAMESPACES, removes FILES (for
+# `trap 'ns_cleanup ...' EXIT`).
+ns_cleanup() {
+  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null; done
+  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null; done
+  for ns in "${NAMESPACES[@]}"; do [ -n "$ns" ] && ip netns del "$ns" 2>/dev/null; done
+  rm -rf "$@"
+}
 
 # make_ns [notap]: a fresh namespace $NS with lo up and, unless notap, tap0 at 10.77.0.1/24.
 make_ns() {

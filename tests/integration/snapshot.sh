@@ -15,16 +15,8 @@ cd "$(dirname "$0")/../.." || exit 1
 UNIKVM=build/unikvm
 HTTPD=build/httpd.elf
 TMPD=$(mktemp -d)
-NAMESPACES=()
-PIDS=()
 NS_PREFIX=ukvm-snap-
-cleanup() {
-  for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null; done
-  for pid in "${PIDS[@]}"; do wait "$pid" 2>/dev/null; done
-  for ns in "${NAMESPACES[@]}"; do [ -n "$ns" ] && ip netns del "$ns" 2>/dev/null; done
-  rm -rf "$TMPD" "$OUT" "$ERR"
-}
-trap cleanup EXIT
+trap 'ns_cleanup "$TMPD" "$OUT" "$ERR"' EXIT
 
 [ -c /dev/kvm ] || { echo "FATAL: /dev/kvm missing: these tests need KVM" >&2; exit 1; }
 [ "$(id -u)" = 0 ] || { echo "FATAL: snapshot.sh needs root (network namespaces)" >&2; exit 1; }
