@@ -552,7 +552,9 @@ results_reset
     "joined by a veth pair (MTU $(ip -n $NSS link show vs | sed -n 's/.* mtu \([0-9]*\).*/\1/p')," \
     "the kernel's offloads on); unikvm in a third namespace on tap0 (MTU" \
     "$(ip -n $NSG link show tap0 | sed -n 's/.* mtu \([0-9]*\).*/\1/p')), its clients on the" \
-    "tap's host side. qemu-*: the virtio images under QEMU in a fourth namespace, on QEMU's user-mode" \
+    "tap's host side; the tap has the largest MTU the guest's stack takes (lwIP has no TSO/GRO, so" \
+    "this is how 64 KiB TCP segments cross the tap whole, as they cross the veth with the kernel's" \
+    "offloads; TAP_MTU=1500 measures the plain link). qemu-*: the virtio images under QEMU in a fourth namespace, on QEMU's user-mode" \
     "network (slirp: every packet is copied through QEMU's own TCP/IP stack) with the ports forwarded" \
     "from 127.0.0.1, where its clients connect; *n=…* marks fewer runs, *2×$QDL_MIB MiB* smaller" \
     "downloads (seconds, so without a ratio). Every server is started fresh for each run. wrk fetches \`/\` (httpd's" \
