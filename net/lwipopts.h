@@ -58,6 +58,8 @@ void net_assert_core_locked(void);
 /* Received frames: one pool buffer holds a 1500-byte MTU frame; jumbo frames chain. */
 #define PBUF_POOL_SIZE    2048
 #define PBUF_POOL_BUFSIZE 1520
+/* Large received frames stay in the NIC's buffers (rx_lend.c). */
+#define LWIP_SUPPORT_CUSTOM_PBUF 1
 
 /* ---- link and IP ------------------------------------------------------------ */
 

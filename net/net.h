@@ -17,6 +17,14 @@ int net_up(void);
  */
 struct netif *nic_add(const struct netdev_info *info);
 
+/*
+ * Receive buffers of FRAME_MAX bytes lent to lwIP (rx_lend.c): nic_rx_lend
+ * returns a pbuf over the current received frame's own buffer, which it
+ * takes from the NIC, or NULL (the caller copies the frame and releases it).
+ */
+void nic_rx_lend_init(size_t frame_max);
+struct pbuf *nic_rx_lend(size_t len);
+
 /* An atexit handler: waits (boundedly) for TCP to deliver what is queued, then flushes the NIC. */
 void net_drain_at_exit(void);
 

@@ -56,10 +56,12 @@ static void nic_rx_drain(void) {
   size_t len;
   LOCK_TCPIP_CORE();
   while ((frame = netdev_receive(&len)) != NULL) {
-    struct pbuf *p = nic_rx_pbuf(len);
-    if (p != NULL)
-      pbuf_take(p, frame, (u16_t)len);
-    netdev_release();
+    struct pbuf *p = nic_rx_lend(len); /* takes the frame when it can */
+    if (p == NULL) {
+      if ((p = nic_rx_pbuf(len)) != NULL)
+        pbuf_take(p, frame, (u16_t)len);
+      netdev_release();
+    }
     /* Out of pool buffers: the frame is dropped, and TCP will send it again. */
     if (p != NULL && nic.input(p, &nic) != ERR_OK)
       pbuf_free(p);
@@ -105,6 +107,7 @@ struct netif *nic_add(const struct netdev_info *info) {
   nic_info = info;
   net_tcp_wnd = nic_tcp_window(info->mtu);
   nic_frame_max = (size_t)info->mtu + 14;
+  nic_rx_lend_init(nic_frame_max);
   nic_bounce = malloc(nic_frame_max);
   if (nic_bounce == NULL || netif_add_noaddr(&nic, NULL, nic_init, ethernet_input) == NULL)
     guest_panic("net: cannot add the NIC to lwIP");

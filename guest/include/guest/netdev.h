@@ -37,6 +37,15 @@ const void *netdev_receive(size_t *len);
 void netdev_release(void);
 
 /*
+ * Instead of netdev_release: takes the buffer of the frame netdev_receive
+ * returned out of the device (the caller owns it now, the frame stays where
+ * it was) and puts FRESH, a buffer of at least mtu + 14 bytes, in its place,
+ * so that a large frame can go up the stack without a copy. NULL, and
+ * nothing changes, on a platform that cannot.
+ */
+void *netdev_receive_swap(void *fresh);
+
+/*
  * Says that a network stack takes received frames from now on. Until then
  * they are dropped as they arrive, so that frames nobody reads cannot keep
  * every idle exchange returning at once (a busy loop of VM exits).

@@ -48,14 +48,16 @@ void netdev_attach(void) {
   attached = true;
 }
 
+/* A slot's buffer may later be swapped for another (netdev_receive_swap). */
 static void rx_init(void) {
+  size_t stride = ((size_t)frame_max + 63u) & ~(size_t)63u; /* each frame cache-line aligned */
   for (rx.size = NET_RING_MAX; rx.size > 0; rx.size /= 2)
-    if ((rx.buf = malloc((size_t)rx.size * frame_max)) != NULL)
+    if ((rx.buf = malloc((size_t)rx.size * stride)) != NULL)
       break;
   if (!rx.buf)
     guest_panic("net: no memory for a %u-byte receive buffer", frame_max);
   for (uint32_t i = 0; i < rx.size; i++)
-    rx.frames[i].data = (uint64_t)(uintptr_t)(rx.buf + (size_t)i * frame_max);
+    rx.frames[i].data = (uint64_t)(uintptr_t)(rx.buf + (size_t)i * stride);
 }
 
 static void tx_init(void) {
@@ -145,4 +147,13 @@ const void *netdev_receive(size_t *len) {
 void netdev_release(void) {
   if (rx.next < rx.count)
     rx.next++;
+}
+
+void *netdev_receive_swap(void *fresh) {
+  if (!present || rx.next >= rx.count)
+    return NULL;
+  struct unikvm_net_frame *f = &rx.frames[rx.next++];
+  void *frame = (void *)(uintptr_t)f->data;
+  f->data = (uint64_t)(uintptr_t)fresh;
+  return frame;
 }
