@@ -170,10 +170,14 @@ expect_status "bad hostfwd is refused" 120
 expect_one_line_error "bad hostfwd is reported" "hostfwd tcp:xyz: "
 check "bad hostfwd stops before the guest runs" "stdout: $(head -c 80 "$OUT")" test ! -s "$OUT"
 
-run $UNIKVM --net user,restrict=on $HELLO
+# The helper under a name of this run's own, so other unikvm runs on the machine do not count.
+PROBE=$TMP/unikvm-slirp-probe-$$
+ln -s "$PWD/build/unikvm-slirp" "$PROBE"
+run env UNIKVM_SLIRP="$PROBE" $UNIKVM --net user,restrict=on $HELLO
 expect_status "hello runs with a user-mode NIC" 0
-check "the user-mode helper is gone after unikvm exits" "$(pgrep -a unikvm-slirp)" \
-  bash -c '! pgrep -x unikvm-slirp'
+# ("[u]": the pattern must not match the command line of the pgrep that looks for it)
+check "the user-mode helper is gone after unikvm exits" "$(pgrep -af "$TMP/[u]nikvm-slirp-probe")" \
+  bash -c "! pgrep -f '$TMP/[u]nikvm-slirp-probe-$$'"
 
 # An image that links the network stack declares a NIC in its manifest: user mode by default.
 run $UNIKVM --stats build/tests/nettest.elf no-such-command
