@@ -20,15 +20,37 @@ static uint8_t *nic_bounce; /* a frame that lwIP left in several pbufs is gather
 static size_t nic_frame_max;
 static struct guest_waitq nic_rx_waiters;
 
+/* Large frames go out without a copy: the NIC holds a reference until they have left. */
+#define NIC_TX_LEND_MIN (16 * 1024)
+
+/* Platforms without it (virtio) copy every frame: this one always declines. */
+__attribute__((weak)) int netdev_send_lent(const void *frame, size_t len, void (*done)(void *),
+                                           void *arg) {
+  (void)frame, (void)len, (void)done, (void)arg;
+  return -1;
+}
+
+static void nic_tx_done(void *p) {
+  pbuf_free(p);
+}
+
 /*
  * Only queues the frame: it leaves with the next exchange, when every
- * thread waits, together with the rest of the batch (one VM exit).
+ * thread waits, together with the rest of the batch (one VM exit). A large
+ * frame in one pbuf is lent, not copied: while the NIC holds its reference
+ * lwIP leaves it alone (a TCP segment is not retransmitted while "busy").
  */
 static err_t nic_linkoutput(struct netif *n, struct pbuf *p) {
   (void)n;
   const void *frame = p->payload;
   if (p->tot_len > nic_frame_max)
     return ERR_BUF;
+  if (p->len == p->tot_len && p->len >= NIC_TX_LEND_MIN) {
+    pbuf_ref(p);
+    if (netdev_send_lent(frame, p->len, nic_tx_done, p) == 0)
+      return ERR_OK;
+    pbuf_free(p);
+  }
   if (p->len != p->tot_len) {
     pbuf_copy_partial(p, nic_bounce, p->tot_len, 0);
     frame = nic_bounce;

@@ -26,6 +26,14 @@ const struct netdev_info *netdev_info(void);
  */
 int netdev_send(const void *frame, size_t len);
 
+/*
+ * Like netdev_send, without the copy: the frame must stay as it is until
+ * the device calls DONE(ARG), once the frame has left (at the next
+ * exchange). Returns 0, or -1 when the platform cannot (nothing is queued
+ * and DONE is not called: the caller sends a copy).
+ */
+int netdev_send_lent(const void *frame, size_t len, void (*done)(void *), void *arg);
+
 /* Sends every queued frame now (one VM exit if any is queued). */
 void netdev_flush(void);
 

@@ -30,10 +30,16 @@ struct rx_ring {
   uint32_t next;  /* the next frame to hand out */
 };
 
+struct tx_lent {
+  void (*done)(void *); /* NULL: the frame was copied into the arena */
+  void *arg;
+};
+
 struct tx_queue {
   uint8_t *buf;
   size_t bytes, used;
   struct unikvm_net_frame frames[NET_RING_MAX];
+  struct tx_lent lent[NET_RING_MAX];
   uint32_t count;
 };
 
@@ -105,8 +111,15 @@ bool netdev_exchange(uint64_t timeout_ns) {
       .timeout_ns = want_rx ? timeout_ns : 0,
   };
   hvt_hypercall(UNIKVM_HC_NET_IO, &arg);
+  /* The queue is empty before the lent frames are given back: their owners may send again. */
+  struct tx_lent lent[NET_RING_MAX];
+  uint32_t sent = tx.count;
+  memcpy(lent, tx.lent, sent * sizeof(lent[0]));
   tx.count = 0;
   tx.used = 0;
+  for (uint32_t i = 0; i < sent; i++)
+    if (lent[i].done != NULL)
+      lent[i].done(lent[i].arg);
   if (want_rx) {
     rx.count = attached ? arg.rx_done : 0;
     rx.next = 0;
@@ -124,6 +137,7 @@ int netdev_send(const void *frame, size_t len) {
     return -1;
   if (tx.count == NET_RING_MAX || tx.bytes - tx.used < len)
     netdev_flush();
+  tx.lent[tx.count] = (struct tx_lent){NULL, NULL};
   struct unikvm_net_frame *f = &tx.frames[tx.count++];
   uint8_t *dst = tx.buf + tx.used;
   memcpy(dst, frame, len);
@@ -133,6 +147,17 @@ int netdev_send(const void *frame, size_t len) {
   tx.used += (len + 7u) & ~(size_t)7u;
   if (tx.used > tx.bytes)
     tx.used = tx.bytes;
+  return 0;
+}
+
+int netdev_send_lent(const void *frame, size_t len, void (*done)(void *), void *arg) {
+  if (!net_ready() || len > frame_max)
+    return -1;
+  if (tx.count == NET_RING_MAX)
+    netdev_flush();
+  tx.lent[tx.count] = (struct tx_lent){done, arg};
+  tx.frames[tx.count++] =
+      (struct unikvm_net_frame){.data = (uint64_t)(uintptr_t)frame, .len = (uint32_t)len};
   return 0;
 }
 
