@@ -2,6 +2,7 @@
  * one batch of disk requests filled. */
 #include "extfs_int.h"
 #include <errno.h>
+#include <guest/blkdev.h>
 #include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,13 +48,16 @@ static int fill(struct extfs_ra *ra, ext2_ino_t ino, struct ext2_inode_large *in
     count = (size_t)(end_blk - lblk);
   ra->len = 0;
   if (ra->cap < count * bs) {
+    /* Room for the largest window at once (no larger than the file): growing it would move it
+     * to memory the guest has not touched yet, which costs a fault per page. Sector-aligned, so
+     * that the requests land in it directly. */
+    size_t cap = end_blk - lblk > RA_MAX / bs ? RA_MAX : (size_t)(end_blk - lblk) * bs;
     free(ra->buf);
     ra->cap = 0;
-    /* Sector-aligned, so that the requests land in it directly; no larger than the file. */
-    ra->buf = memalign(extfs_fs->io->align > 0 ? (size_t)extfs_fs->io->align : 512, count * bs);
+    ra->buf = memalign(extfs_fs->io->align > 0 ? (size_t)extfs_fs->io->align : 512, cap);
     if (ra->buf == NULL)
       return -EAGAIN; /* no memory for a window: read the usual way */
-    ra->cap = count * bs;
+    ra->cap = cap;
   }
   int err = extfs_read_blocks(ino, inode, lblk, count, ra->buf);
   if (err != 0)
@@ -85,7 +89,7 @@ ssize_t extfs_ra_read(struct extfs_ra *ra, ext2_ino_t ino, struct ext2_inode_lar
       }
     }
     size_t avail = (size_t)(ra->off + ra->len - at), n = len - done < avail ? len - done : avail;
-    memcpy((uint8_t *)buf + done, ra->buf + (at - ra->off), n);
+    blkdev_copy((uint8_t *)buf + done, ra->buf + (at - ra->off), n);
     done += n;
   }
   ra->next = off + done;

@@ -81,7 +81,7 @@ static int bounce_io(bool write, uint8_t *bounce, uint64_t off, uint8_t *buf, si
   if (!write) {
     err = blkdev_read(first, bounce, span);
     if (err == 0)
-      memcpy(buf, bounce + in, len);
+      blkdev_copy(buf, bounce + in, len);
     return err;
   }
   /* The sectors at either end keep the bytes this write does not cover. */
@@ -178,7 +178,7 @@ static ssize_t blk_read(struct port_file *f, void *buf, size_t len) {
   if (buffered) {
     size_t avail = (size_t)(b->ra_off + b->ra_len - pos);
     n = (ssize_t)(len < avail ? len : avail); /* a short read at the buffer's end is allowed */
-    memcpy(buf, b->ra + (pos - b->ra_off), (size_t)n);
+    blkdev_copy(buf, b->ra + (pos - b->ra_off), (size_t)n);
   } else {
     n = blk_io(false, buf, len, b->pos);
   }
