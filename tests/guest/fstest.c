@@ -450,9 +450,21 @@ static int cmd_blk(void) {
   check(pread(fd, sector, 512, 512) == 512 && memcmp(sector + 488, buf, 24) == 0 &&
             pread(fd, sector, 512, 1536) == 512 && memcmp(sector, buf + 536, 164) == 0,
         "neighbouring bytes of the sectors are whole");
+  check(lseek(fd, 1000, SEEK_SET) == 1000 &&
+            read(fd, back, sizeof(back)) == (ssize_t)sizeof(back) &&
+            memcmp(buf, back, sizeof(back)) == 0,
+        "read after a seek (no read-ahead) sees it too");
+  check(lseek(fd, 0, SEEK_SET) == 0 && read(fd, sector, 1000) == 1000 &&
+            read(fd, back, sizeof(back)) == (ssize_t)sizeof(back) &&
+            memcmp(buf, back, sizeof(back)) == 0,
+        "sequential reads from 0 (read-ahead) see it too");
   check(lseek(fd, 8192, SEEK_SET) == 8192 && write(fd, "raw!", 4) == 4, "write at a position");
   check(pread(fd, sector, 4096, 8192) == 4096 && memcmp(sector, "raw!", 4) == 0,
         "aligned pread sees it");
+  check(lseek(fd, 0, SEEK_SET) == 0 && read(fd, sector, 4096) == 4096 &&
+            read(fd, sector, 4096) == 4096 && read(fd, sector, 4) == 4 &&
+            memcmp(sector, "raw!", 4) == 0,
+        "sequential reads see it (the read-ahead from before the write is dropped)");
   check(pread(fd, sector, 16, st.st_size) == 0, "read at the end is end of file");
   check_err(pwrite(fd, "x", 1, st.st_size), ENOSPC, "write past the end");
   check(fsync(fd) == 0 && close(fd) == 0, "fsync and close");
