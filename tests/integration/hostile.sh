@@ -60,7 +60,7 @@ expectation() {
     ;;
   blk-count-mismatch) FLAGS="--disk $DISK" WANT=0 WHY='rets=0,-22,-22$' ;;
   blk-*) FLAGS="--disk $DISK" WANT=124 WHY='blk_io: address 0x[0-9a-f]+\+[0-9]+ outside guest RAM' ;;
-  port-unknown-*) WANT=124 WHY='write to unknown I/O port 0x5(08|1c|1f)$' ;;
+  port-unknown-*) WANT=124 WHY='write to unknown I/O port 0x5[01][0-9a-f]$' ;;
   port-byte | port-word) WANT=124 WHY='console_write: [12]-byte out, expected 4' ;;
   port-in) WANT=124 WHY='unsupported access to I/O port 0x503' ;;
   # KVM may split a string out into single exits: then the first exit hypercall ends the VM.
