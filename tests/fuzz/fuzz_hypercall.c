@@ -25,15 +25,14 @@ static void shorten_wait(struct fuzz_vm *f, const struct fuzz_hc_call *call) {
     off = offsetof(struct unikvm_hc_net_io, timeout_ns);
   else
     return;
-  uint8_t *field = guest_mem_ptr(&f->vm.mem, (uint64_t)call->value + off, sizeof(uint64_t));
-  if (!field)
+  uint64_t gpa = (uint64_t)call->value + off, ns;
+  if (gpa + sizeof(ns) > f->vm.mem.size)
     return;
-  uint64_t ns;
-  memcpy(&ns, field, sizeof(ns));
+  memcpy(&ns, f->vm.mem.base + gpa, sizeof(ns));
   if (ns == UINT64_MAX && !f->vm.net && call->port == UNIKVM_HC_BASE + UNIKVM_HC_POLL)
     return;
   ns %= 1000;
-  memcpy(field, &ns, sizeof(ns));
+  fuzz_vm_poke(f, gpa, &ns, sizeof(ns));
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
@@ -42,6 +41,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   struct fuzz_vm f;
   fuzz_vm_start(&f, &in.dev, data, size);
   f.vm.console_limit = (uint64_t)in.console_limit * FUZZ_CONSOLE_LIMIT_UNIT;
+  f.vm.mem.host_tables_end = (uint64_t)in.host_tables_pages * UNIKVM_PAGE_SIZE;
   unsigned ncalls = 1 + in.ncalls % FUZZ_HC_CALLS_MAX;
   for (unsigned i = 0; i < ncalls; i++) {
     const struct fuzz_hc_call *call = &in.calls[i];

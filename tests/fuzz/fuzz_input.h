@@ -53,9 +53,10 @@ struct fuzz_hc_call {
 
 struct fuzz_hc_input {
   struct fuzz_devices dev;
-  uint8_t ncalls;        /* 1 + ncalls % FUZZ_HC_CALLS_MAX */
-  uint8_t console_limit; /* --console-limit in FUZZ_CONSOLE_LIMIT_UNIT bytes; 0: none */
-  uint8_t reserved[2];
+  uint8_t ncalls;            /* 1 + ncalls % FUZZ_HC_CALLS_MAX */
+  uint8_t console_limit;     /* --console-limit in FUZZ_CONSOLE_LIMIT_UNIT bytes; 0: none */
+  uint8_t host_tables_pages; /* the host's tables fill RAM's first pages: any number */
+  uint8_t reserved;
   struct fuzz_hc_call calls[FUZZ_HC_CALLS_MAX];
 };
 

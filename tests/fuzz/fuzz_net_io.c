@@ -21,7 +21,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size) {
   fuzz_vm_start(&f, &dev, data, size);
   struct unikvm_hc_net_io *live = (void *)(f.vm.mem.base + FUZZ_ARG_GPA);
   /* As in fuzz_hypercall: a wait under a microsecond, not up to 2^64 ns. */
-  live->timeout_ns %= 1000;
+  uint64_t timeout_ns = live->timeout_ns % 1000;
+  fuzz_vm_poke(&f, FUZZ_ARG_GPA + offsetof(struct unikvm_hc_net_io, timeout_ns), &timeout_ns,
+               sizeof(timeout_ns));
   struct unikvm_hc_net_io arg = *live;
   fuzz_scribble_stack();
   int rc = hc_net_io(&f.vm, FUZZ_ARG_GPA);

@@ -1,6 +1,8 @@
 /* fuzz_vm.c: the fake VM the hypercall harnesses dispatch on (see fuzz_vm.h). */
 #include "fuzz_vm.h"
 
+#include "unikvm/abi.h"
+
 #include <fcntl.h>
 #include <linux/aio_abi.h>
 #include <stdio.h>
@@ -13,8 +15,11 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#define PAGES (FUZZ_RAM_SIZE / UNIKVM_PAGE_SIZE)
+
 /* Made once per process: they cost syscalls and hold nothing between inputs. */
-static uint8_t *ram;
+static uint8_t *ram, ram_before[FUZZ_RAM_SIZE];
+static uint64_t host_dirty[(PAGES + 63) / 64];
 static int null_fd = -1, disk_fd = -1;
 static struct iocb *aio_iocbs;
 static aio_context_t aio_ctx;
@@ -121,7 +126,10 @@ void fuzz_vm_start(struct fuzz_vm *f, const struct fuzz_devices *dev, const uint
     len = FUZZ_RAM_SIZE;
   memcpy(ram, ram_image, len);
   memset(ram + len, 0, FUZZ_RAM_SIZE - len);
-  f->vm.mem = (struct guest_mem){.base = ram, .size = FUZZ_RAM_SIZE, .fd = -1};
+  memcpy(ram_before, ram, FUZZ_RAM_SIZE);
+  memset(host_dirty, 0, sizeof(host_dirty));
+  f->vm.mem =
+      (struct guest_mem){.base = ram, .size = FUZZ_RAM_SIZE, .fd = -1, .host_dirty = host_dirty};
   f->vm.console_out_fd = null_fd;
   f->vm.console_err_fd = null_fd;
   if (dev->flags & FUZZ_DEV_NET)
@@ -175,7 +183,25 @@ static void finish_disk(struct fuzz_vm *f) {
   }
 }
 
+void fuzz_vm_poke(struct fuzz_vm *f, uint64_t gpa, const void *data, size_t len) {
+  FUZZ_CHECK(gpa <= f->vm.mem.size && len <= f->vm.mem.size - gpa);
+  memcpy(ram + gpa, data, len);
+  memcpy(ram_before + gpa, data, len);
+}
+
+static void check_ram_writes(const struct fuzz_vm *f) {
+  for (uint64_t page = 0; page < PAGES; page++) {
+    uint64_t gpa = page * UNIKVM_PAGE_SIZE;
+    if (memcmp(ram + gpa, ram_before + gpa, UNIKVM_PAGE_SIZE) == 0)
+      continue;
+    FUZZ_CHECK(host_dirty[page / 64] & (1ull << (page % 64)));
+    FUZZ_CHECK(gpa >= f->vm.mem.host_tables_end ||
+               (gpa >= UNIKVM_BOOT_INFO_ADDR && gpa < UNIKVM_ARGS_ADDR + UNIKVM_ARGS_SIZE));
+  }
+}
+
 void fuzz_vm_finish(struct fuzz_vm *f) {
+  check_ram_writes(f);
   /* A stopped VM carries a status unikvm can exit with. */
   FUZZ_CHECK(!f->vm.stopped || (f->vm.exit_status >= 0 && f->vm.exit_status <= 255));
   if (f->vm.net)

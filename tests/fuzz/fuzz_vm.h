@@ -26,9 +26,16 @@ struct fuzz_vm {
   uint8_t *disk_snapshot; /* read-only disk: its contents at the start */
 };
 
-/* Builds the VM for one input: devices from DEV, RAM = RAM_IMAGE (LEN bytes) then zeros. */
+/*
+ * Builds the VM for one input: devices from DEV, RAM = RAM_IMAGE (LEN bytes) then zeros. RAM
+ * pages written through the pointers hypercall handlers get are tracked as for a snapshot kept
+ * for resets (mem.host_dirty); the harness may set mem.host_tables_end afterwards.
+ */
 void fuzz_vm_start(struct fuzz_vm *f, const struct fuzz_devices *dev, const uint8_t *ram_image,
                    size_t len);
+
+/* Writes guest RAM as the guest would have before its hypercall (not a host write). */
+void fuzz_vm_poke(struct fuzz_vm *f, uint64_t gpa, const void *data, size_t len);
 
 /*
  * Fills the stack below the caller with a pattern in which no two words are equal, so that a
@@ -37,7 +44,12 @@ void fuzz_vm_start(struct fuzz_vm *f, const struct fuzz_devices *dev, const uint
  */
 void fuzz_scribble_stack(void);
 
-/* Checks the invariants (abort() on a violation) and releases the input's resources. */
+/*
+ * Checks the invariants (abort() on a violation) and releases the input's resources. Besides
+ * the devices': every RAM page the host changed is marked in mem.host_dirty (or a reset would
+ * leave it stale), and none lies in the host's tables below mem.host_tables_end except the
+ * boot-info and argv pages.
+ */
 void fuzz_vm_finish(struct fuzz_vm *f);
 
 #endif
