@@ -228,15 +228,26 @@ static void set_limits(const struct options *opts, struct vm *vm) {
     vm->console_limit = CONSOLE_LIMIT_FILE_DEFAULT;
 }
 
-/* From here on the host only runs the guest: allow just the calls that needs. */
-static int lock_down(const struct options *opts, struct vm *vm, struct kvm_vcpu *cpu) {
-  if (opts->no_seccomp) {
+/*
+ * Just before the guest runs: SIGINT/SIGTERM and --timeout stop it cleanly, and stderr is
+ * made unbuffered, so printing never needs fstat under the system-call filter (or a warning
+ * says there is none).
+ */
+static int prepare_to_run(const struct options *opts, struct vm *vm) {
+  vm_catch_signals();
+  if (opts->timeout_s > 0 && vm_arm_timeout(opts->timeout_s) < 0)
+    return die(EXIT_SETUP, "--timeout", strerror(errno));
+  if (opts->no_seccomp)
     fd_printf(vm->console_err_fd,
               "unikvm: warning: --no-seccomp: running without the system-call filter\n");
-    return 0;
-  }
-  /* stderr unbuffered before the filter, so printing never needs fstat. */
   setvbuf(stderr, NULL, _IONBF, 0);
+  return 0;
+}
+
+/* From here on the host only runs the guest: allow just the calls that needs. */
+static int lock_down(const struct options *opts, struct vm *vm, struct kvm_vcpu *cpu) {
+  if (opts->no_seccomp)
+    return 0;
   struct sandbox box = {
       .vcpu_fd = cpu->vcpu_fd,
       .console_out_fd = vm->console_out_fd,
@@ -347,13 +358,9 @@ static int run_clones(const struct options *opts, struct vm *vm) {
     return rc;
   if (!vm->net)
     return die(EXIT_USAGE, "--clones", "needs a NIC (--net tap:IFNAME or user)");
-  vm_catch_signals();
-  if (opts->timeout_s > 0 && vm_arm_timeout(opts->timeout_s) < 0)
-    return die(EXIT_SETUP, "--timeout", strerror(errno));
-  if (opts->no_seccomp)
-    fd_printf(vm->console_err_fd,
-              "unikvm: warning: --no-seccomp: running without the system-call filter\n");
-  setvbuf(stderr, NULL, _IONBF, 0); /* printing never needs fstat under the filter */
+  rc = prepare_to_run(opts, vm);
+  if (rc)
+    return rc;
   cfg.count = opts->clones;
   cfg.backend = &net;
   cfg.console_out_fd = vm->console_out_fd;
@@ -390,9 +397,9 @@ static int run(const struct options *opts, struct vm *vm) {
     rc = start_guest(opts, vm, &cpu, &image, &snap);
   if (rc)
     return rc;
-  vm_catch_signals();
-  if (opts->timeout_s > 0 && vm_arm_timeout(opts->timeout_s) < 0)
-    return die(EXIT_SETUP, "--timeout", strerror(errno));
+  rc = prepare_to_run(opts, vm);
+  if (rc)
+    return rc;
   vm->mem.host_tables_end = X86_LOW_END; /* from now on guest ranges stay off the tables */
   rc = lock_down(opts, vm, &cpu);
   if (rc)
