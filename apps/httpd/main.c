@@ -23,7 +23,8 @@ static void usage(void) {
                   "  -p PORT         TCP port to listen on (default 8080; 0 picks a free one)\n"
                   "  -r ROOT         serve the files under ROOT as well\n"
                   "  -n REQUESTS     exit after answering this many requests\n"
-                  "  -c CONNECTIONS  open connections at most (default 1000)\n");
+                  "  -c CONNECTIONS  open connections at most (default 1000)\n"
+                  "  -X              tests only: GET /crash makes the server fault\n");
   exit(2);
 }
 
