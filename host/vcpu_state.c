@@ -42,8 +42,6 @@ int vcpu_state_save(struct kvm_vcpu *cpu, struct vcpu_state *state, char *err, s
     return fail(err, errlen, "KVM_GET_SREGS");
   if (ioctl(cpu->vcpu_fd, KVM_GET_XSAVE, &state->xsave) < 0)
     return fail(err, errlen, "KVM_GET_XSAVE");
-  if (ioctl(cpu->vcpu_fd, KVM_GET_XCRS, &state->xcrs) < 0)
-    return fail(err, errlen, "KVM_GET_XCRS");
   if (tsc_msr(cpu, KVM_GET_MSRS, &state->tsc) < 0)
     return fail(err, errlen, "KVM_GET_MSRS (TSC)");
   return 0;
@@ -56,8 +54,6 @@ int vcpu_state_adopt(struct kvm_vcpu *cpu, struct vcpu_state *state, char *err, 
   own.fs.base = state->sregs.fs.base;
   own.gs.base = state->sregs.gs.base;
   state->sregs = own;
-  if (ioctl(cpu->vcpu_fd, KVM_GET_XCRS, &state->xcrs) < 0)
-    return fail(err, errlen, "KVM_GET_XCRS");
   return 0;
 }
 

@@ -18,7 +18,6 @@ struct vcpu_state {
   struct kvm_regs regs;
   struct kvm_sregs sregs;
   struct kvm_xsave xsave;
-  struct kvm_xcrs xcrs;
   uint64_t tsc; /* the guest's TSC when saved */
 };
 
