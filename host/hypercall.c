@@ -18,6 +18,7 @@ static const hypercall_fn handlers[UNIKVM_HC_COUNT] = {
     [UNIKVM_HC_CPUTIME] = hc_cputime,
     [UNIKVM_HC_SNAPSHOT] = hc_snapshot,
     [UNIKVM_HC_REQUEST_DONE] = hc_request_done,
+    [UNIKVM_HC_NET_RING] = hc_net_ring,
 };
 
 /* Handlers are named hc_<hypercall>; messages use the hypercall's name. */

@@ -22,6 +22,7 @@ int hc_abort(struct vm *vm, uint64_t arg_gpa);
 int hc_walltime(struct vm *vm, uint64_t arg_gpa);
 int hc_poll(struct vm *vm, uint64_t arg_gpa);
 int hc_net_io(struct vm *vm, uint64_t arg_gpa);
+int hc_net_ring(struct vm *vm, uint64_t arg_gpa);
 int hc_blk_io(struct vm *vm, uint64_t arg_gpa);
 int hc_cputime(struct vm *vm, uint64_t arg_gpa);
 

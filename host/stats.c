@@ -23,6 +23,7 @@ static const char *const hc_names[UNIKVM_HC_COUNT] = {
     [UNIKVM_HC_CPUTIME] = "cputime",
     [UNIKVM_HC_SNAPSHOT] = "snapshot",
     [UNIKVM_HC_REQUEST_DONE] = "request_done",
+    [UNIKVM_HC_NET_RING] = "net_ring",
 };
 
 const char *hypercall_name(unsigned nr) {

@@ -89,6 +89,7 @@ enum unikvm_hypercall {
   UNIKVM_HC_CPUTIME = 7,
   UNIKVM_HC_SNAPSHOT = 8,
   UNIKVM_HC_REQUEST_DONE = 9,
+  UNIKVM_HC_NET_RING = 10,
   UNIKVM_HC_COUNT /* number of defined hypercalls */
 };
 
@@ -104,6 +105,7 @@ enum unikvm_hypercall {
 #define UNIKVM_EOK    0
 #define UNIKVM_EINVAL 22
 #define UNIKVM_EIO    5
+#define UNIKVM_ENOTSUP 95
 
 enum unikvm_console_stream {
   UNIKVM_CONSOLE_STDOUT = 1,
@@ -187,6 +189,50 @@ struct unikvm_hc_net_io {
   uint32_t rx_pending; /* out: nonzero if more frames are waiting */
   uint32_t reserved;
   int64_t ret; /* out: 0 or -errno */
+};
+
+/* ---- Network rings: frames move without VM exits while both sides poll -- */
+
+/*
+ * NET_RING offers the host a pair of rings in guest RAM. Once accepted, the
+ * host moves frames through them on a thread of its own: it reads the
+ * backend into the rx buffers the guest posted and sends what the guest
+ * queued on tx, without an exit, for as long as it polls (host_polling).
+ * The guest polls too, for poll_ns after it runs out of work, before it
+ * waits in POLL, which also sends whatever tx still holds. NET_IO is not
+ * used once the rings are. Indices run freely (mod 2^32); entry i lives in
+ * slot i % slots. Each field is written by one side only.
+ */
+#define UNIKVM_NET_RING_SLOTS_MAX 256u
+
+enum unikvm_net_ring_polling {
+  UNIKVM_NET_RING_POLL_TX = 1u << 0, /* the host takes tx frames as they are queued */
+  UNIKVM_NET_RING_POLL_RX = 1u << 1, /* the host fills rx buffers as frames arrive */
+};
+
+struct unikvm_net_ring {
+  /* Written by the guest. */
+  uint32_t tx_head; /* tx[i] for i < tx_head hold frames to send (len = frame length) */
+  uint32_t pad0[15];
+  uint32_t rx_avail; /* rx[i] for i < rx_avail are empty buffers (len = capacity) */
+  uint32_t rx_seen;  /* rx[i] for i < rx_seen the guest has taken (read by POLL) */
+  uint32_t guest_waiting; /* nonzero while the guest waits in POLL: a filled rx wakes it */
+  uint32_t pad1[13];
+  /* Written by the host. */
+  uint32_t tx_tail; /* tx[i] for i < tx_tail have left: their buffers are the guest's again */
+  uint32_t pad2[15];
+  uint32_t rx_used; /* rx[i] for i < rx_used hold frames (len = frame length) */
+  uint32_t polling; /* enum unikvm_net_ring_polling bits */
+  uint32_t pad3[14];
+  struct unikvm_net_frame tx[UNIKVM_NET_RING_SLOTS_MAX];
+  struct unikvm_net_frame rx[UNIKVM_NET_RING_SLOTS_MAX];
+};
+
+struct unikvm_hc_net_ring {
+  uint64_t ring;    /* in: GPA of a zeroed struct unikvm_net_ring, 64-byte aligned */
+  uint32_t slots;   /* in: entries used per ring, a power of two up to the max */
+  uint32_t poll_ns; /* out: how long the idle guest should poll before POLL */
+  int64_t ret;      /* out: 0, or -UNIKVM_ENOTSUP: the host declines, use NET_IO */
 };
 
 /* ---- Block device: batches of sector-aligned requests, one exit ------- */
