@@ -58,6 +58,7 @@ int boot_info_write(struct guest_mem *mem, const struct elf_image *image,
     bi->net_ipv4_addr = params->ipv4_addr;
     bi->net_ipv4_prefix = params->ipv4_prefix;
     bi->net_ipv4_gateway = params->ipv4_gateway;
+    bi->net_flags = params->net->ring ? UNIKVM_NET_RINGS : 0;
   }
   return 0;
 }

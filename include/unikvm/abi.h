@@ -66,6 +66,12 @@ struct unikvm_boot_info {
   uint32_t net_ipv4_gateway;
   uint32_t net_ipv4_prefix; /* prefix length, e.g. 24 */
   uint32_t blk_flags;       /* enum unikvm_blk_flags */
+  uint32_t net_flags;       /* enum unikvm_net_flags */
+  uint32_t reserved;
+};
+
+enum unikvm_net_flags {
+  UNIKVM_NET_RINGS = 1u << 0, /* the host takes NET_RING (else only NET_IO) */
 };
 
 /* ---- Hypercalls ------------------------------------------------------- */
