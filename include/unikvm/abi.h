@@ -273,6 +273,25 @@ struct unikvm_hc_blk_io {
 
 #define UNIKVM_EROFS 30
 
+/*
+ * Asynchronous reads, so the host fills the next buffer while the guest
+ * works on the current one. A READ_ASYNC request is checked like a READ
+ * when its batch runs; the host then sets its ret to UNIKVM_BLK_PENDING and
+ * reads on a thread of its own, while the guest runs on: ret in the
+ * request struct, which the guest must leave in place until then, becomes
+ * 0 or -errno once the data is in the buffer (the data is written first).
+ * A batch runs its READ, WRITE and FLUSH requests in order, then queues its
+ * READ_ASYNC ones, then runs its WAITs: WAIT (data = GPA of a READ_ASYNC
+ * request struct, len 0) returns once that request completed. An async
+ * read sees the disk as it is at some moment between the end of its batch
+ * and its completion. A host without them fails both with -EINVAL.
+ */
+enum unikvm_blk_async_op {
+  UNIKVM_BLK_READ_ASYNC = 3,
+  UNIKVM_BLK_WAIT = 4,
+};
+#define UNIKVM_BLK_PENDING 1
+
 /* ---- Snapshots and per-request reset ---------------------------------- */
 
 enum unikvm_snapshot_mode {
