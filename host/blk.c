@@ -5,12 +5,14 @@
 #include <fcntl.h>
 #include <inttypes.h>
 #include <linux/aio_abi.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
+#include "blk_async.h"
 #include "exit_status.h"
 #include "hypercall.h"
 
@@ -59,10 +61,20 @@ int blk_open(struct blk_device *blk, const char *spec, char *err, size_t errlen)
   blk->iocbs = calloc(UNIKVM_BLK_BATCH_MAX, sizeof(*blk->iocbs));
   if (blk->iocbs && syscall(SYS_io_setup, UNIKVM_BLK_BATCH_MAX, &ctx) == 0)
     blk->aio = ctx;
+  /* Started now, before the system-call filter, which it then shares: without it, READ_ASYNC
+   * requests run at once. */
+  blk->async = blk_async_start(blk->fd);
   return 0;
 }
 
+void blk_drain(struct blk_device *blk) {
+  if (blk)
+    blk_async_drain(blk->async);
+}
+
 void blk_close(struct blk_device *blk) {
+  blk_async_stop(blk->async);
+  blk->async = NULL;
   if (blk->aio)
     syscall(SYS_io_destroy, blk->aio);
   free(blk->iocbs);
@@ -73,8 +85,7 @@ void blk_close(struct blk_device *blk) {
   blk->fd = -1;
 }
 
-/* Full pread/pwrite: short transfers are retried, EOF is an I/O error. */
-static int transfer(int fd, bool write, uint8_t *buf, size_t len, uint64_t off) {
+int blk_transfer(int fd, bool write, uint8_t *buf, size_t len, uint64_t off) {
   while (len) {
     ssize_t n = write ? pwrite(fd, buf, len, (off_t)off) : pread(fd, buf, len, (off_t)off);
     if (n < 0 && errno == EINTR)
@@ -103,7 +114,7 @@ static int64_t check_request(struct vm *vm, struct blk_device *blk, const struct
                              struct job *job) {
   uint32_t op = r->op, len = r->len;
   uint64_t sector = r->sector, gpa = r->data, end;
-  if (op != UNIKVM_BLK_READ && op != UNIKVM_BLK_WRITE)
+  if (op != UNIKVM_BLK_READ && op != UNIKVM_BLK_WRITE && op != UNIKVM_BLK_READ_ASYNC)
     return -UNIKVM_EINVAL;
   uint8_t *buf = guest_mem_ptr(&vm->mem, gpa, len);
   if (!buf) {
@@ -132,7 +143,7 @@ static bool conflicts(const struct job *jobs, const uint32_t *group, uint32_t n,
 }
 
 static int run_job(struct blk_device *blk, const struct job *j) {
-  return transfer(blk->fd, j->write, j->buf, (size_t)(j->end - j->off), j->off);
+  return blk_transfer(blk->fd, j->write, j->buf, (size_t)(j->end - j->off), j->off);
 }
 
 /* Finishes one AIO completion: a short transfer is completed synchronously (EOF: -EIO). */
@@ -140,8 +151,8 @@ static int64_t aio_result(struct blk_device *blk, const struct job *j, int64_t r
   uint64_t len = j->end - j->off;
   if (res < 0 || (uint64_t)res >= len)
     return res < 0 ? res : 0;
-  return transfer(blk->fd, j->write, j->buf + res, (size_t)(len - (uint64_t)res),
-                  j->off + (uint64_t)res);
+  return blk_transfer(blk->fd, j->write, j->buf + res, (size_t)(len - (uint64_t)res),
+                      j->off + (uint64_t)res);
 }
 
 /*
@@ -202,31 +213,64 @@ static void run_group(struct blk_device *blk, const struct job *jobs, const uint
   }
 }
 
+/* What a request of a batch is, read from guest RAM once. */
+enum kind { SYNC, FLUSH, ASYNC, WAIT };
+
+/* Queues the checked READ_ASYNC request I (its struct at REQ_GPA), or runs it at once when the
+ * device has no read thread. */
+static void post_async(struct blk_device *blk, struct unikvm_blk_req *req, uint64_t req_gpa,
+                       const struct job *j) {
+  struct blk_async_job job = {.buf = j->buf,
+                              .off = j->off,
+                              .len = (uint32_t)(j->end - j->off),
+                              .ret = &req->ret,
+                              .ret_gpa = req_gpa + offsetof(struct unikvm_blk_req, ret)};
+  /* Pending first: the thread may complete it before this returns. */
+  __atomic_store_n(&req->ret, (int64_t)UNIKVM_BLK_PENDING, __ATOMIC_RELEASE);
+  blk->async_reads++;
+  if (blk->async)
+    blk_async_post(blk->async, &job);
+  else
+    blk_async_run(blk->fd, &job);
+}
+
 /*
- * Runs reqs[0..count) with the effect of running them in order: requests
- * go out together until one overlaps a write among them (or is a write
- * overlapping them) or a FLUSH comes; those wait until everything before
- * them completed. Returns -1 when the VM must stop (nothing ran then).
+ * Runs reqs[0..count) (at REQS_GPA) with the effect of running them in
+ * order: requests go out together until one overlaps a write among them
+ * (or is a write overlapping them) or a FLUSH comes; those wait until
+ * everything before them completed. Then the READ_ASYNC requests are
+ * queued, then the WAITs wait. Returns -1 when the VM must stop (nothing
+ * ran then).
  */
 static int run_batch(struct vm *vm, struct blk_device *blk, struct unikvm_blk_req *reqs,
-                     uint32_t count) {
+                     uint64_t reqs_gpa, uint32_t count) {
   struct job jobs[UNIKVM_BLK_BATCH_MAX];
   int64_t rets[UNIKVM_BLK_BATCH_MAX];
   uint32_t group[UNIKVM_BLK_BATCH_MAX], n = 0;
   /* Each request is read from guest RAM once: a read earlier in the batch may overwrite it. */
-  bool flushes[UNIKVM_BLK_BATCH_MAX];
+  uint8_t kinds[UNIKVM_BLK_BATCH_MAX];
+  uint64_t waits[UNIKVM_BLK_BATCH_MAX];
   for (uint32_t i = 0; i < count; i++) {
+    uint32_t op = reqs[i].op;
+    kinds[i] = op == UNIKVM_BLK_FLUSH        ? FLUSH
+               : op == UNIKVM_BLK_WAIT       ? WAIT
+               : op == UNIKVM_BLK_READ_ASYNC ? ASYNC
+                                             : SYNC;
+    if (kinds[i] == WAIT) {
+      waits[i] = reqs[i].data + offsetof(struct unikvm_blk_req, ret);
+      rets[i] = 0;
+      continue;
+    }
     /* Pending (1) until run, unless the check fails; a FLUSH is checked when it runs. */
-    flushes[i] = reqs[i].op == UNIKVM_BLK_FLUSH;
-    rets[i] = flushes[i] ? 1 : check_request(vm, blk, &reqs[i], &jobs[i]);
-    if (rets[i] == 1 && !flushes[i])
+    rets[i] = kinds[i] == FLUSH ? 1 : check_request(vm, blk, &reqs[i], &jobs[i]);
+    if (rets[i] == 1 && kinds[i] != FLUSH)
       return -1;
     if (rets[i] == 0)
       rets[i] = 1;
   }
   for (uint32_t i = 0; i <= count; i++) {
-    bool flush = i < count && flushes[i];
-    bool pending = i < count && !flush && rets[i] == 1;
+    bool flush = i < count && kinds[i] == FLUSH;
+    bool pending = i < count && kinds[i] == SYNC && rets[i] == 1;
     if (n > 0 && (i == count || flush || (pending && conflicts(jobs, group, n, i)))) {
       run_group(blk, jobs, group, n, rets);
       n = 0;
@@ -242,8 +286,16 @@ static int run_batch(struct vm *vm, struct blk_device *blk, struct unikvm_blk_re
   for (uint32_t i = 0; i < count; i++) {
     if (rets[i] < 0)
       blk->errors++;
-    reqs[i].ret = rets[i];
+    if (kinds[i] == ASYNC && rets[i] == 1)
+      post_async(blk, &reqs[i], reqs_gpa + i * sizeof(*reqs), &jobs[i]);
+    else
+      reqs[i].ret = rets[i];
   }
+  for (uint32_t i = 0; i < count; i++)
+    if (kinds[i] == WAIT && blk->async) {
+      blk->async_waits++;
+      blk_async_wait(blk->async, waits[i]);
+    }
   return 0;
 }
 
@@ -262,7 +314,7 @@ int hc_blk_io(struct vm *vm, uint64_t arg_gpa) {
                                                  _Alignof(struct unikvm_blk_req));
   if (!reqs)
     return -1;
-  if (run_batch(vm, blk, reqs, count) < 0)
+  if (run_batch(vm, blk, reqs, reqs_gpa, count) < 0)
     return -1;
   arg->done = count;
   return 0;
@@ -271,6 +323,8 @@ int hc_blk_io(struct vm *vm, uint64_t arg_gpa) {
 void blk_print_stats(const struct blk_device *blk, FILE *out) {
   fprintf(out,
           "unikvm: stats: blk reads=%" PRIu64 " writes=%" PRIu64 " flushes=%" PRIu64
-          " errors=%" PRIu64 " max_in_flight=%" PRIu64 "\n",
-          blk->reads, blk->writes, blk->flushes, blk->errors, blk->max_in_flight);
+          " errors=%" PRIu64 " max_in_flight=%" PRIu64 " async_reads=%" PRIu64
+          " async_waits=%" PRIu64 "\n",
+          blk->reads, blk->writes, blk->flushes, blk->errors, blk->max_in_flight, blk->async_reads,
+          blk->async_waits);
 }

@@ -10,6 +10,7 @@
 #define BLK_SECTOR_SIZE 512u
 
 struct iocb;
+struct blk_async;
 
 struct blk_device {
   int fd;
@@ -24,8 +25,11 @@ struct blk_device {
    */
   unsigned long aio;
   struct iocb *iocbs;
+  /* The thread that runs READ_ASYNC requests (blk_async.c); NULL: they run at once. */
+  struct blk_async *async;
   uint64_t reads, writes, flushes, errors;
   uint64_t max_in_flight; /* the most requests one batch had in flight at once */
+  uint64_t async_reads, async_waits;
 };
 
 /*
@@ -36,6 +40,13 @@ int blk_open(struct blk_device *blk, const char *spec, char *err, size_t errlen)
 
 /* Closes the file and frees what blk_open set up. */
 void blk_close(struct blk_device *blk);
+
+/* Returns once every READ_ASYNC request posted so far has completed: before the host copies or
+ * restores guest RAM (snapshots), whose pages those reads write. */
+void blk_drain(struct blk_device *blk);
+
+/* Full pread/pwrite of LEN bytes at OFF: short transfers are retried, EOF is -EIO; 0 or -errno. */
+int blk_transfer(int fd, bool write, uint8_t *buf, size_t len, uint64_t off);
 
 /* One "unikvm: stats: blk ..." line for --stats. */
 void blk_print_stats(const struct blk_device *blk, FILE *out);

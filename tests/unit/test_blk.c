@@ -222,6 +222,119 @@ static void test_open_errors(void **state) {
   assert_int_equal(blk_open(&other, "/tmp", err, sizeof(err)), -1);
 }
 
+/* Sector i of the image holds the byte i + 1 throughout. */
+static void fill_disk(void) {
+  uint8_t sector[512];
+  for (unsigned i = 0; i < SECTORS; i++) {
+    memset(sector, (int)(i + 1), sizeof(sector));
+    assert_int_equal(pwrite(blk.fd, sector, sizeof(sector), (off_t)i * 512), 512);
+  }
+}
+
+static int64_t async_ret(unsigned i) {
+  return __atomic_load_n(&req(i)->ret, __ATOMIC_ACQUIRE);
+}
+
+/* READ_ASYNC completes in the request itself; WAIT returns once the one it names completed. */
+static void test_async_reads_complete_in_place(void **state) {
+  (void)state;
+  fill_disk();
+  memset(at(BUF_GPA), 0, SECTORS * 512);
+  for (unsigned i = 0; i < 8; i++)
+    *req(i) = (struct unikvm_blk_req){
+        .sector = i * 8, .data = BUF_GPA + i * 4096, .len = 4096, .op = UNIKVM_BLK_READ_ASYNC};
+  assert_int_equal(run(8), 0);
+  for (unsigned i = 0; i < 8; i++) {
+    int64_t ret = async_ret(i);
+    assert_true(ret == 0 || ret == UNIKVM_BLK_PENDING);
+  }
+  /* WAIT for the last: it then has its data (and a WAIT for nothing returns at once). */
+  *req(8) = (struct unikvm_blk_req){.data = REQ_GPA + 7 * sizeof(struct unikvm_blk_req),
+                                    .op = UNIKVM_BLK_WAIT};
+  *req(9) = (struct unikvm_blk_req){.data = 0x12345678, .op = UNIKVM_BLK_WAIT};
+  struct unikvm_hc_blk_io *arg = at(ARG_GPA);
+  *arg = (struct unikvm_hc_blk_io){.reqs = REQ_GPA + 8 * sizeof(struct unikvm_blk_req), .count = 2};
+  assert_int_equal(hypercall_dispatch(&fake.vm, UNIKVM_HC_BASE + UNIKVM_HC_BLK_IO, 4, ARG_GPA), 0);
+  assert_int_equal(async_ret(7), 0);
+  assert_int_equal(((uint8_t *)at(BUF_GPA + 7 * 4096))[4095], 7 * 8 + 7 + 1);
+  blk_drain(&blk);
+  for (unsigned i = 0; i < 8; i++) {
+    assert_int_equal(async_ret(i), 0);
+    assert_int_equal(((uint8_t *)at(BUF_GPA + i * 4096))[0], i * 8 + 1);
+  }
+  assert_int_equal(blk.async_reads, 8);
+  assert_int_equal(blk.async_waits, 2);
+}
+
+/* Checked when posted like any read: errors come back at once, never as PENDING. */
+static void test_bad_async_reads_fail_at_once(void **state) {
+  (void)state;
+  *req(0) = (struct unikvm_blk_req){.sector = SECTORS, .data = BUF_GPA, .len = 512, .op = 3};
+  *req(1) = (struct unikvm_blk_req){.sector = 0, .data = BUF_GPA, .len = 100, .op = 3};
+  *req(2) = (struct unikvm_blk_req){.sector = UINT64_MAX, .data = BUF_GPA, .len = 512, .op = 3};
+  *req(3) = (struct unikvm_blk_req){.sector = 0, .data = BUF_GPA, .len = 0, .op = 3};
+  assert_int_equal(run(4), 0);
+  for (unsigned i = 0; i < 4; i++)
+    assert_int_equal(req(i)->ret, -UNIKVM_EINVAL);
+  assert_int_equal(blk.async_reads, 0);
+  /* O_DIRECT's alignment holds for them too. */
+  blk_close(&blk);
+  assert_int_equal(open_disk(",direct"), 0);
+  *req(0) = (struct unikvm_blk_req){.sector = 0, .data = BUF_GPA + 8, .len = 512, .op = 3};
+  assert_int_equal(run(1), 0);
+  assert_int_equal(req(0)->ret, -UNIKVM_EINVAL);
+  assert_false(fake.vm.stopped);
+}
+
+static void test_async_buffer_outside_ram_stops_vm(void **state) {
+  (void)state;
+  *req(0) = (struct unikvm_blk_req){.sector = 0, .data = RAM - 256, .len = 512, .op = 3};
+  assert_int_equal(run(1), -1);
+  assert_int_equal(fake.vm.exit_status, EXIT_GUEST_ABI);
+  assert_int_equal(blk.async_reads, 0);
+}
+
+/* More than the host queues: the rest run at once; every one completes with its own data. */
+static void test_many_async_reads_all_complete(void **state) {
+  (void)state;
+  fill_disk();
+  memset(at(BUF_GPA), 0, 4 * UNIKVM_BLK_BATCH_MAX * 512);
+  for (unsigned b = 0; b < 4; b++) {
+    for (unsigned i = 0; i < UNIKVM_BLK_BATCH_MAX; i++) {
+      unsigned k = b * UNIKVM_BLK_BATCH_MAX + i;
+      struct unikvm_blk_req *r = (struct unikvm_blk_req *)at(REQ_GPA) + k;
+      *r = (struct unikvm_blk_req){
+          .sector = k % SECTORS, .data = BUF_GPA + k * 512, .len = 512, .op = 3};
+    }
+    struct unikvm_hc_blk_io *arg = at(ARG_GPA);
+    *arg = (struct unikvm_hc_blk_io){.reqs = REQ_GPA + b * UNIKVM_BLK_BATCH_MAX * 32,
+                                     .count = UNIKVM_BLK_BATCH_MAX};
+    assert_int_equal(hypercall_dispatch(&fake.vm, UNIKVM_HC_BASE + UNIKVM_HC_BLK_IO, 4, ARG_GPA),
+                     0);
+  }
+  blk_drain(&blk);
+  for (unsigned k = 0; k < 4 * UNIKVM_BLK_BATCH_MAX; k++) {
+    assert_int_equal(async_ret(k), 0);
+    assert_int_equal(((uint8_t *)at(BUF_GPA + k * 512))[511], k % SECTORS + 1);
+  }
+  assert_int_equal(blk.async_reads, 4 * UNIKVM_BLK_BATCH_MAX);
+}
+
+/* Without the read thread (it could not start), READ_ASYNC runs at once. */
+static void test_async_reads_without_thread(void **state) {
+  (void)state;
+  fill_disk();
+  struct blk_async *thread = blk.async;
+  blk.async = NULL;
+  *req(0) = (struct unikvm_blk_req){.sector = 5, .data = BUF_GPA, .len = 512, .op = 3};
+  *req(1) = (struct unikvm_blk_req){.data = REQ_GPA, .op = UNIKVM_BLK_WAIT};
+  assert_int_equal(run(2), 0);
+  blk.async = thread;
+  assert_int_equal(req(0)->ret, 0);
+  assert_int_equal(req(1)->ret, 0);
+  assert_int_equal(((uint8_t *)at(BUF_GPA))[0], 6);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void) {
@@ -237,6 +350,11 @@ int main(void) {
       T(test_request_array_outside_ram_stops_vm),
       T(test_no_disk),
       T(test_open_errors),
+      T(test_async_reads_complete_in_place),
+      T(test_bad_async_reads_fail_at_once),
+      T(test_async_buffer_outside_ram_stops_vm),
+      T(test_many_async_reads_all_complete),
+      T(test_async_reads_without_thread),
   };
   return cmocka_run_group_tests_name("blk", tests, NULL, NULL);
 }
