@@ -12,6 +12,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "blk.h"
 #include "exit_status.h"
 #include "hypercall.h"
 #include "kvm_vcpu.h"
@@ -89,6 +90,7 @@ int snapshot_track_writes(struct vm *vm) {
 static int take(struct vm *vm, uint64_t arg_gpa) {
   struct snapshot *snap = vm->snap;
   char err[256];
+  blk_drain(vm->blk); /* asynchronous disk reads land in RAM before it is copied */
   snap->arg_gpa = arg_gpa;
   snap->generation = 0;
   if (snapshot_answer_guest(vm) < 0)
@@ -140,6 +142,7 @@ static uint64_t restore_written_pages(struct vm *vm) {
 static int reset(struct vm *vm) {
   struct snapshot *snap = vm->snap;
   uint64_t start = now_ns(CLOCK_MONOTONIC);
+  blk_drain(vm->blk); /* asynchronous disk reads land in RAM before the pages are restored */
   struct kvm_dirty_log log = {.slot = 0, .dirty_bitmap = snap->kvm_dirty};
   if (ioctl(vm->cpu->vm_fd, KVM_GET_DIRTY_LOG, &log) < 0)
     return vm_fail(vm, EXIT_SETUP, "--reset-per-request", "KVM_GET_DIRTY_LOG: %s", strerror(errno));
