@@ -38,8 +38,13 @@ static int fail(char *err, size_t errlen, const char *what) {
   return -1;
 }
 
+static struct kvm_cpuid2 *cpuid_alloc(void) {
+  return calloc(1, sizeof(struct kvm_cpuid2) + CPUID_MAX_ENTRIES * sizeof(struct kvm_cpuid_entry2));
+}
+
 int kvm_vcpu_query_cpuid(struct kvm_vcpu *cpu, char *err, size_t errlen) {
-  cpu->cpuid = calloc(1, sizeof(*cpu->cpuid) + CPUID_MAX_ENTRIES * sizeof(struct kvm_cpuid_entry2));
+  if (!cpu->cpuid)
+    cpu->cpuid = cpuid_alloc();
   if (!cpu->cpuid)
     return fail(err, errlen, "KVM_GET_SUPPORTED_CPUID");
   cpu->cpuid->nent = CPUID_MAX_ENTRIES;
@@ -80,6 +85,10 @@ static int setup_cpuid(struct kvm_vcpu *cpu, uint64_t *xcr0, uint64_t *cr4_featu
 int kvm_vcpu_open(struct kvm_vcpu *cpu, char *err, size_t errlen) {
   memset(cpu, 0, sizeof(*cpu));
   cpu->kvm_fd = cpu->vm_fd = cpu->vcpu_fd = -1;
+  /* Allocated here, so that the query may run on a helper thread without a malloc arena. */
+  cpu->cpuid = cpuid_alloc();
+  if (!cpu->cpuid)
+    return fail(err, errlen, "/dev/kvm");
   cpu->kvm_fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
   if (cpu->kvm_fd < 0)
     return fail(err, errlen, "/dev/kvm");

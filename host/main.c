@@ -2,7 +2,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <inttypes.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +12,7 @@
 
 #include "blk.h"
 #include "boot_info.h"
+#include "boot_setup.h"
 #include "clones.h"
 #include "elf_loader.h"
 #include "exit_status.h"
@@ -67,41 +67,6 @@ static const uint8_t *map_image(const char *path, size_t *size, char *err, size_
   return p;
 }
 
-/*
- * VM and vCPU creation run on a second thread while the main one loads the
- * image and reads the supported CPUID. As soon as the VM exists, the main
- * thread maps guest RAM into it while the second creates the vCPU: on these
- * hosts those KVM ioctls are most of the time unikvm takes to boot.
- */
-struct create_job {
-  struct kvm_vcpu *cpu;
-  pthread_mutex_t lock;
-  pthread_cond_t vm_made;
-  int vm_rc; /* 1 until KVM_CREATE_VM returned, then its result */
-  int rc;
-  char err[256];
-};
-
-static void *create_vm_thread(void *arg) {
-  struct create_job *job = arg;
-  int rc = kvm_vm_create(job->cpu, job->err, sizeof(job->err));
-  pthread_mutex_lock(&job->lock);
-  job->vm_rc = rc;
-  pthread_cond_signal(&job->vm_made);
-  pthread_mutex_unlock(&job->lock);
-  job->rc = rc < 0 ? rc : kvm_vcpu_create(job->cpu, job->err, sizeof(job->err));
-  return NULL;
-}
-
-static int wait_for_vm(struct create_job *job) {
-  pthread_mutex_lock(&job->lock);
-  while (job->vm_rc == 1)
-    pthread_cond_wait(&job->vm_made, &job->lock);
-  int rc = job->vm_rc;
-  pthread_mutex_unlock(&job->lock);
-  return rc;
-}
-
 /* Guest RAM from an image (mapped to be loaded below) or from a --restore snapshot. */
 static int open_guest_ram(const struct options *opts, struct vm *vm, struct snapshot *snap,
                           const uint8_t **file, size_t *image_size) {
@@ -123,41 +88,22 @@ static int open_guest_ram(const struct options *opts, struct vm *vm, struct snap
 static int prepare(const struct options *opts, struct vm *vm, struct kvm_vcpu *cpu,
                    struct elf_image *image, struct snapshot *snap) {
   char err[512];
-  size_t image_size = 0;
-  const uint8_t *file = NULL;
-  int rc = open_guest_ram(opts, vm, snap, &file, &image_size);
+  struct boot_setup setup = {.mem = &vm->mem, .cpu = cpu};
+  int rc = open_guest_ram(opts, vm, snap, &setup.file, &setup.file_size);
   if (rc)
     return rc;
+  setup.restored_devices = snap->devices;
   if (kvm_vcpu_open(cpu, err, sizeof(err)) < 0)
     return die(EXIT_SETUP, "kvm", err);
-  struct create_job job = {.cpu = cpu,
-                           .lock = PTHREAD_MUTEX_INITIALIZER,
-                           .vm_made = PTHREAD_COND_INITIALIZER,
-                           .vm_rc = 1};
-  pthread_t thread;
-  if (pthread_create(&thread, NULL, create_vm_thread, &job) != 0)
-    return die(EXIT_SETUP, "kvm", "cannot start the setup thread");
-  int loaded = 0;
-  if (file) {
-    loaded = elf_load(file, image_size, &vm->mem, image, err, sizeof(err));
-    munmap((void *)file, image_size);
-  } else {
-    *image = (struct elf_image){.devices = snap->devices};
-  }
-  if (loaded == 0) {
-    x86_tables_write(&vm->mem);
-    rc = kvm_vcpu_query_cpuid(cpu, err, sizeof(err));
-  }
-  if (wait_for_vm(&job) == 0 && loaded == 0 && rc == 0)
-    rc = kvm_vm_map_ram(cpu, &vm->mem, err, sizeof(err));
-  pthread_join(thread, NULL);
-  if (loaded < 0)
-    return die(EXIT_BAD_IMAGE, opts->image, err);
+  enum boot_setup_result result = boot_setup_run(&setup);
+  if (setup.file)
+    munmap((void *)setup.file, setup.file_size);
   vm->cpu = cpu;
-  if (job.rc < 0)
-    return die(EXIT_SETUP, "kvm", job.err);
-  if (rc < 0)
-    return die(EXIT_SETUP, "kvm", err);
+  *image = setup.image;
+  if (result == BOOT_SETUP_BAD_IMAGE)
+    return die(EXIT_BAD_IMAGE, opts->image, setup.err);
+  if (result != BOOT_SETUP_OK)
+    return die(EXIT_SETUP, "kvm", setup.err);
   return 0;
 }
 

@@ -1,0 +1,114 @@
+/* boot_setup.c: the VM and its vCPU created and the image loaded, on two CPUs at once. */
+#include "boot_setup.h"
+
+#include <pthread.h>
+#include <sched.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "x86_layout.h"
+
+/*
+ * On these hosts the KVM calls are most of what unikvm takes to boot: creating the VM and
+ * the vCPU and mapping RAM take ≈0.7 ms, reading the supported CPUID ≈0.4 ms (one trapped
+ * CPUID instruction per leaf), loading the image ≈0.1 ms. The main thread makes the VM, maps
+ * RAM and makes the vCPU, one after the other; a helper thread on another CPU meanwhile
+ * takes the jobs that do not need the VM. Whichever thread is free takes the next job, so
+ * when the helper gets no CPU in time (a busy machine) the main thread does them itself.
+ */
+enum { JOB_LOAD_IMAGE, JOB_QUERY_CPUID, JOB_COUNT };
+
+struct jobs {
+  struct boot_setup *b;
+  atomic_int next; /* the next job to take */
+  atomic_bool helper_started;
+  int load_rc, cpuid_rc;
+  char cpuid_err[256];
+};
+
+static void run_job(struct jobs *j, int job) {
+  struct boot_setup *b = j->b;
+  if (job == JOB_QUERY_CPUID) {
+    j->cpuid_rc = kvm_vcpu_query_cpuid(b->cpu, j->cpuid_err, sizeof(j->cpuid_err));
+    return;
+  }
+  if (b->file)
+    j->load_rc = elf_load(b->file, b->file_size, b->mem, &b->image, b->err, sizeof(b->err));
+  else
+    b->image = (struct elf_image){.devices = b->restored_devices};
+  if (j->load_rc == 0)
+    x86_tables_write(b->mem);
+}
+
+static void take_jobs(struct jobs *j) {
+  int job;
+  while ((job = atomic_fetch_add(&j->next, 1)) < JOB_COUNT)
+    run_job(j, job);
+}
+
+static void *helper_main(void *arg) {
+  struct jobs *j = arg;
+  atomic_store(&j->helper_started, true);
+  take_jobs(j);
+  return NULL;
+}
+
+/* The helper's stack: given, so that creating it maps nothing and ending it unmaps nothing
+ * (either would cost a TLB shootdown on the other CPU, an IPI through the L0 hypervisor). */
+static char helper_stack[64 * 1024] __attribute__((aligned(64)));
+
+/*
+ * Started on our CPU, the helper would take it from us until it is done (wakeup preemption),
+ * and the work would be as serial as on one thread: keep it on the others. Returns whether
+ * it did, with every CPU we may use in ALL.
+ */
+static bool keep_off_this_cpu(pthread_attr_t *attr, cpu_set_t *all) {
+  int here = sched_getcpu();
+  if (here < 0 || sched_getaffinity(0, sizeof(*all), all) < 0 || CPU_COUNT(all) < 2 ||
+      !CPU_ISSET(here, all))
+    return false;
+  cpu_set_t others = *all;
+  CPU_CLR(here, &others);
+  return pthread_attr_setaffinity_np(attr, sizeof(others), &others) == 0;
+}
+
+static bool start_helper(struct jobs *j, pthread_t *thread, cpu_set_t *all, bool *pinned) {
+  pthread_attr_t attr;
+  if (pthread_attr_init(&attr) != 0)
+    return false;
+  bool ok = pthread_attr_setstack(&attr, helper_stack, sizeof(helper_stack)) == 0;
+  *pinned = ok && keep_off_this_cpu(&attr, all);
+  ok = ok && pthread_create(thread, &attr, helper_main, j) == 0;
+  pthread_attr_destroy(&attr);
+  return ok;
+}
+
+enum boot_setup_result boot_setup_run(struct boot_setup *b) {
+  struct jobs j = {.b = b};
+  cpu_set_t all;
+  pthread_t thread;
+  bool pinned = false;
+  bool helper = start_helper(&j, &thread, &all, &pinned);
+  char kvm_err[256];
+  int rc = kvm_vm_create(b->cpu, kvm_err, sizeof(kvm_err));
+  if (rc == 0)
+    rc = kvm_vm_map_ram(b->cpu, b->mem, kvm_err, sizeof(kvm_err));
+  if (rc == 0)
+    rc = kvm_vcpu_create(b->cpu, kvm_err, sizeof(kvm_err));
+  take_jobs(&j);
+  if (helper) {
+    /* Not started yet: it finds nothing left to do, and may as well do that on our CPU. */
+    if (pinned && !atomic_load(&j.helper_started))
+      pthread_setaffinity_np(thread, sizeof(all), &all);
+    pthread_join(thread, NULL);
+  }
+  if (j.load_rc < 0)
+    return BOOT_SETUP_BAD_IMAGE;
+  if (rc < 0 || j.cpuid_rc < 0) {
+    snprintf(b->err, sizeof(b->err), "%s", rc < 0 ? kvm_err : j.cpuid_err);
+    return BOOT_SETUP_KVM;
+  }
+  return BOOT_SETUP_OK;
+}
