@@ -8,6 +8,7 @@
 
 #define SC_MAX_VALUES 8
 #define SC_MAX_CONDS  3
+#define SC_MAX_RULES  128
 
 /* Argument ARG (0..5) must equal one of VALUES (all below 2^32: fds, requests, flags). */
 struct sc_cond {
@@ -27,9 +28,10 @@ struct sc_rule {
 /*
  * Writes the program into OUT (room for MAX instructions): anything that is
  * not x86-64, or not allowed by RULES, returns DENY_ACTION (e.g.
- * SECCOMP_RET_TRAP). Returns the instruction count, or -1 if it does not fit
- * or a rule is malformed. The kernel checks arguments 64 bits wide, so a
- * pinned value also requires the argument's upper half to be zero.
+ * SECCOMP_RET_TRAP). Returns the instruction count, or -1 if it does not fit,
+ * a rule is malformed or there are more than SC_MAX_RULES. The kernel checks
+ * arguments 64 bits wide, so a pinned value also requires the argument's
+ * upper half to be zero.
  */
 int sc_compile(const struct sc_rule *rules, size_t nrules, uint32_t deny_action,
                struct sock_filter *out, size_t max);

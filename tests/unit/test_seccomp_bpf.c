@@ -1,10 +1,13 @@
 /* test_seccomp_bpf.c: the allow-list compiler, checked by the kernel itself in a child. */
 #include <errno.h>
+#include <linux/audit.h>
 #include <linux/seccomp.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 #include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -140,11 +143,108 @@ static void unikvm_allow_lists_compile(void **state) {
       }
 }
 
+/* A classic BPF interpreter for what sc_compile emits, to check programs too large for a
+ * hand-written list of calls: returns the action for call NR with ARGS. */
+static uint32_t run_program(const struct sock_filter *insns, int len, int nr,
+                            const uint64_t args[6]) {
+  struct seccomp_data d = {.nr = nr, .arch = AUDIT_ARCH_X86_64};
+  memcpy(d.args, args, sizeof(d.args));
+  uint32_t a = 0;
+  for (int pc = 0; pc >= 0 && pc < len; pc++) {
+    const struct sock_filter *f = &insns[pc];
+    switch (f->code) {
+    case BPF_LD | BPF_W | BPF_ABS:
+      assert_true(f->k + 4 <= sizeof(d) && f->k % 4 == 0);
+      memcpy(&a, (const char *)&d + f->k, 4);
+      break;
+    case BPF_JMP | BPF_JEQ | BPF_K:
+      pc += a == f->k ? f->jt : f->jf;
+      break;
+    case BPF_JMP | BPF_JGE | BPF_K:
+      pc += a >= f->k ? f->jt : f->jf;
+      break;
+    case BPF_JMP | BPF_JA:
+      pc += (int)f->k;
+      break;
+    case BPF_RET | BPF_K:
+      return f->k;
+    default:
+      fail_msg("unexpected instruction 0x%x at %d", f->code, pc);
+    }
+  }
+  fail_msg("ran off the program");
+  return 0;
+}
+
+static bool rule_allows(const struct sc_rule *r, int nr, const uint64_t args[6]) {
+  if (r->nr != nr)
+    return false;
+  for (unsigned c = 0; c < r->nconds; c++) {
+    bool hit = false;
+    for (unsigned v = 0; v < r->conds[c].count; v++)
+      hit = hit || args[r->conds[c].arg] == r->conds[c].values[v];
+    if (!hit)
+      return false;
+  }
+  return true;
+}
+
+/* Many calls, several rules for some of them, one call with rules too long for an 8-bit
+ * jump: every call number and argument pattern gets what the rules say. */
+static void large_lists_match_their_rules(void **state) {
+  (void)state;
+  static struct sc_rule rules[SC_MAX_RULES];
+  size_t n = 0;
+  unsigned seed = 1;
+  for (; n < 90; n++) {
+    seed = seed * 1103515245u + 12345u;
+    struct sc_rule r = {.nr = (int)((seed >> 8) % 120) * 3};
+    r.nconds = (uint8_t)((seed >> 20) % (SC_MAX_CONDS + 1));
+    for (unsigned c = 0; c < r.nconds; c++) {
+      r.conds[c].arg = (uint8_t)c * 2;
+      r.conds[c].count = (uint8_t)(1 + (seed >> (c + 3)) % SC_MAX_VALUES);
+      for (unsigned v = 0; v < r.conds[c].count; v++)
+        r.conds[c].values[v] = 10 * c + v;
+    }
+    rules[n] = r;
+  }
+  for (unsigned k = 0; k < 12; k++, n++) { /* ≈430 instructions for call 301 */
+    struct sc_rule r = {.nr = 301, .nconds = 3};
+    for (unsigned c = 0; c < 3; c++) {
+      r.conds[c].arg = (uint8_t)c;
+      r.conds[c].count = SC_MAX_VALUES;
+      for (unsigned v = 0; v < SC_MAX_VALUES; v++)
+        r.conds[c].values[v] = 100 * k + 10 * c + v;
+    }
+    rules[n] = r;
+  }
+  static struct sock_filter insns[BPF_MAXINSNS];
+  int len = sc_compile(rules, n, DENY, insns, BPF_MAXINSNS);
+  assert_true(len > 0);
+  const uint64_t patterns[][6] = {{0, 0, 10, 0, 20, 0},        {1, 0, 11, 0, 21, 0},
+                                  {7, 0, 17, 0, 27, 0},        {0, 0, 0, 0, 0, 0},
+                                  {9, 0, 9, 0, 9, 0},          {1ull << 32, 0, 10, 0, 20, 0},
+                                  {1105, 1115, 1125, 0, 0, 0}, {0, 10, 20, 0, 0, 0},
+                                  {1107, 1117, 1126, 0, 0, 0}, {1105, 1115 | 1ull << 32, 1125}};
+  for (int nr = 0; nr < 400; nr++)
+    for (size_t p = 0; p < sizeof(patterns) / sizeof(patterns[0]); p++) {
+      bool want = false;
+      for (size_t i = 0; i < n; i++)
+        want = want || rule_allows(&rules[i], nr, patterns[p]);
+      uint32_t got = run_program(insns, len, nr, patterns[p]);
+      if (got != (want ? SECCOMP_RET_ALLOW : DENY))
+        fail_msg("call %d, arguments #%zu: got 0x%x", nr, p, got);
+    }
+  const uint64_t none[6] = {0};
+  assert_int_equal(run_program(insns, len, 0x40000000 | 3, none), DENY); /* x32 */
+}
+
 int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test(kernel_enforces_the_compiled_rules),
       cmocka_unit_test(refuses_what_does_not_fit),
       cmocka_unit_test(unikvm_allow_lists_compile),
+      cmocka_unit_test(large_lists_match_their_rules),
   };
   return cmocka_run_group_tests(tests, NULL, NULL);
 }
