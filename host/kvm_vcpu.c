@@ -153,10 +153,13 @@ static struct kvm_segment flat_segment(uint16_t selector, uint8_t type, int code
   return seg;
 }
 
+/* What the vCPU holds after reset: the local APIC at its default base, enabled, bootstrap. */
+#define APIC_BASE_RESET 0xfee00900ull
+
 static int setup_sregs(struct kvm_vcpu *cpu, uint64_t cr4_features, char *err, size_t errlen) {
-  struct kvm_sregs sregs;
-  if (ioctl(cpu->vcpu_fd, KVM_GET_SREGS, &sregs) < 0)
-    return fail(err, errlen, "KVM_GET_SREGS");
+  /* Every field is set here (the rest is zero, as after reset), so KVM_GET_SREGS first
+   * would only cost an ioctl. */
+  struct kvm_sregs sregs = {.apic_base = APIC_BASE_RESET};
   sregs.cs = flat_segment(X86_SEL_UCODE | 3, 11, 1);
   sregs.ss = flat_segment(X86_SEL_UDATA | 3, 3, 0);
   sregs.ds = sregs.es = sregs.fs = sregs.gs = sregs.ss;

@@ -96,8 +96,8 @@ static int prepare(const struct options *opts, struct vm *vm, struct kvm_vcpu *c
   if (kvm_vcpu_open(cpu, err, sizeof(err)) < 0)
     return die(EXIT_SETUP, "kvm", err);
   enum boot_setup_result result = boot_setup_run(&setup);
-  if (setup.file)
-    munmap((void *)setup.file, setup.file_size);
+  /* The image stays mapped (read-only, shared with the page cache) until unikvm exits:
+   * unmapping it would cost a system call and a TLB flush on the boot path. */
   vm->cpu = cpu;
   *image = setup.image;
   if (result == BOOT_SETUP_BAD_IMAGE)
