@@ -343,6 +343,25 @@ int blkcache_read_runs(struct blkcache *c, const struct blkcache_run *runs, size
   return direct_submit(c, &l);
 }
 
+int blkcache_plan_runs(struct blkcache *c, const struct blkcache_run *runs, size_t n,
+                       struct blkdev_req **reqs, size_t *nreqs) {
+  struct req_list l = {0};
+  for (size_t i = 0; i < n; i++) {
+    const struct blkcache_run *r = &runs[i];
+    int err = r->blk > c->blocks || r->count > c->blocks - r->blk ? -EINVAL
+              : (uintptr_t)r->buf % c->sector_size != 0
+                  ? -EAGAIN
+                  : direct_add(c, &l, BLKDEV_READ, r->blk, r->count, r->buf);
+    if (err != 0) {
+      free(l.reqs);
+      return err;
+    }
+  }
+  *reqs = l.reqs;
+  *nreqs = l.n;
+  return 0;
+}
+
 int blkcache_write(struct blkcache *c, uint64_t blk, size_t count, const void *buf) {
   if (blk > c->blocks || count > c->blocks - blk)
     return -EINVAL;

@@ -43,6 +43,15 @@ struct blkcache_run {
   void *buf;
 };
 int blkcache_read_runs(struct blkcache *c, const struct blkcache_run *runs, size_t n);
+/*
+ * The same as requests for the caller to send (asynchronously): cached
+ * blocks are copied now, the rest become *nreqs requests in *reqs (to free;
+ * NULL when none), each a run of contiguous blocks. The buffers must be
+ * sector-aligned (-EAGAIN otherwise).
+ */
+struct blkdev_req;
+int blkcache_plan_runs(struct blkcache *c, const struct blkcache_run *runs, size_t n,
+                       struct blkdev_req **reqs, size_t *nreqs);
 int blkcache_write(struct blkcache *c, uint64_t blk, size_t count, const void *buf);
 /* Any byte range: the blocks around it are read first when they are not cached. */
 int blkcache_write_bytes(struct blkcache *c, uint64_t offset, size_t len, const void *buf);

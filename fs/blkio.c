@@ -120,6 +120,11 @@ errcode_t blkio_read_runs(io_channel ch, const struct blkcache_run *runs, size_t
   return (errcode_t)-blkcache_read_runs(&blkio_of(ch)->cache, runs, n);
 }
 
+errcode_t blkio_plan_runs(io_channel ch, const struct blkcache_run *runs, size_t n,
+                          struct blkdev_req **reqs, size_t *nreqs) {
+  return (errcode_t)-blkcache_plan_runs(&blkio_of(ch)->cache, runs, n, reqs, nreqs);
+}
+
 static errcode_t blkio_read_blk(io_channel ch, unsigned long blk, int count, void *data) {
   return blkio_read_blk64(ch, blk, count, data);
 }

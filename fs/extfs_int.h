@@ -4,6 +4,7 @@
 
 #include <ext2fs/ext2fs.h>
 #include <fs/extfs.h>
+#include <guest/blkdev_stream.h>
 
 /* The mounted file system; NULL before extfs_mount succeeds. */
 extern ext2_filsys extfs_fs;
@@ -47,21 +48,29 @@ int extfs_add_entry(ext2_ino_t dir, const char *name, ext2_ino_t ino, int mode);
 int extfs_read_blocks(ext2_ino_t ino, struct ext2_inode_large *inode, uint64_t lblk, size_t count,
                       void *buf);
 
-/* An open file's read-ahead window (extfs_readahead.c). */
+/*
+ * The same as disk requests for the caller to send: blocks in the cache
+ * are copied and holes zeroed now, the rest become *nreqs requests in
+ * *reqs (to free), in the order of their place in buf.
+ */
+struct blkdev_req;
+int extfs_plan_blocks(ext2_ino_t ino, struct ext2_inode_large *inode, uint64_t lblk, size_t count,
+                      void *buf, struct blkdev_req **reqs, size_t *nreqs);
+
+/* An open file's read-ahead (extfs_readahead.c): a stream of the file, read ahead in chunks. */
 struct extfs_ra {
-  uint8_t *buf;  /* cap bytes, sector-aligned */
-  size_t cap;    /* bytes allocated */
-  uint64_t off;  /* file offset of buf[0], a block boundary */
-  size_t len;    /* valid bytes in buf; 0: no window */
-  size_t window; /* the last fill's size; 0 after random access */
-  uint64_t next; /* where the last read through the window ended */
+  struct blkdev_stream stream;
+  bool ready;                     /* stream initialised */
+  ext2_ino_t ino;                 /* the file, while a read maps it */
+  struct ext2_inode_large *inode; /* its inode, while a read maps it */
 };
 
 /*
  * len bytes at off of a regular file (off + len within its size) served
  * from ra, refilled as needed, when the read continues the previous one or
- * hits the window: the bytes read, or -EAGAIN when the caller should read
- * the usual way (random access, no extents nor block map, no memory).
+ * finds its data read ahead: the bytes read, or -EAGAIN when the caller
+ * should read the usual way (random access, no extents nor block map, no
+ * memory).
  */
 ssize_t extfs_ra_read(struct extfs_ra *ra, ext2_ino_t ino, struct ext2_inode_large *inode,
                       void *buf, size_t len, uint64_t off);

@@ -89,24 +89,40 @@ static int map_block_map(ext2_ino_t ino, struct ext2_inode_large *inode, uint64_
   return 0;
 }
 
-int extfs_read_blocks(ext2_ino_t ino, struct ext2_inode_large *inode, uint64_t lblk, size_t count,
-                      void *buf) {
+/* Maps [lblk, lblk + count) of the file into runs reading into buf (holes zeroed now). */
+static int map_runs(ext2_ino_t ino, struct ext2_inode_large *inode, uint64_t lblk, size_t count,
+                    void *buf, struct runs *r) {
   if (inode->i_flags & EXT4_INLINE_DATA_FL)
     return -EAGAIN;
+  if (!(inode->i_flags & EXT4_EXTENTS_FL))
+    return map_block_map(ino, inode, lblk, count, buf, r);
+  ext2_extent_handle_t h;
+  errcode_t e = ext2fs_extent_open2(extfs_fs, ino, (struct ext2_inode *)inode, &h);
+  if (e != 0)
+    return extfs_errno(e);
+  int err = map_blocks(h, lblk, count, buf, r);
+  ext2fs_extent_free(h);
+  return err;
+}
+
+int extfs_read_blocks(ext2_ino_t ino, struct ext2_inode_large *inode, uint64_t lblk, size_t count,
+                      void *buf) {
   struct runs r = {0};
-  int err;
-  if (inode->i_flags & EXT4_EXTENTS_FL) {
-    ext2_extent_handle_t h;
-    errcode_t e = ext2fs_extent_open2(extfs_fs, ino, (struct ext2_inode *)inode, &h);
-    if (e != 0)
-      return extfs_errno(e);
-    err = map_blocks(h, lblk, count, buf, &r);
-    ext2fs_extent_free(h);
-  } else {
-    err = map_block_map(ino, inode, lblk, count, buf, &r);
-  }
+  int err = map_runs(ino, inode, lblk, count, buf, &r);
   if (err == 0)
     err = extfs_errno(blkio_read_runs(extfs_fs->io, r.v, r.n));
+  free(r.v);
+  return err;
+}
+
+int extfs_plan_blocks(ext2_ino_t ino, struct ext2_inode_large *inode, uint64_t lblk, size_t count,
+                      void *buf, struct blkdev_req **reqs, size_t *nreqs) {
+  struct runs r = {0};
+  *reqs = NULL;
+  *nreqs = 0;
+  int err = map_runs(ino, inode, lblk, count, buf, &r);
+  if (err == 0)
+    err = extfs_errno(blkio_plan_runs(extfs_fs->io, r.v, r.n, reqs, nreqs));
   free(r.v);
   return err;
 }

@@ -67,8 +67,8 @@ static void *read_thread(void *arg) {
     while (a->head == a->tail && !a->stopping) {
       a->idle = true;
       pthread_cond_wait(&a->work, &a->lock);
-      a->idle = false;
     }
+    a->idle = false;
     if (a->head == a->tail)
       break;
     run_next(a, 0);
@@ -113,8 +113,10 @@ void blk_async_post(struct blk_async *a, const struct blk_async_job *job) {
     return;
   }
   a->queue[a->tail++ % QUEUE_MAX] = *job;
-  if (a->idle)
+  if (a->idle) {
+    a->idle = false; /* one wake-up for the jobs of a batch: each costs a system call */
     pthread_cond_signal(&a->work);
+  }
   pthread_mutex_unlock(&a->lock);
 }
 

@@ -9,6 +9,7 @@
 #include "hypercall.h"
 #include "net.h"
 #include "net_gate.h"
+#include "net_ring.h"
 
 int hc_walltime(struct vm *vm, uint64_t arg_gpa) {
   HC_ARG(vm, arg_gpa, struct unikvm_hc_walltime, arg);
@@ -64,6 +65,8 @@ uint64_t vm_wait_ready(struct vm *vm, uint64_t timeout_ns) {
       ;
     return 0;
   }
+  if (net_ring_active(vm->net->ring))
+    return net_ring_wait(vm, vm->net->ring, timeout_ns);
   if (vm->net->gate && net_gate_pending(vm->net->gate))
     return UNIKVM_READY_NET_RX; /* frames the gate released are ready now */
   /* A clone waits for its own queue, not for the backend the dispatcher reads. */

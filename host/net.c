@@ -12,6 +12,7 @@
 #include "frame_queue.h"
 #include "hypercall.h"
 #include "net_gate.h"
+#include "net_ring.h"
 
 /* Checks that every buffer of a batch lies in guest RAM and turns it into iovecs. */
 static int frames_to_iov(struct vm *vm, const struct unikvm_net_frame *frames, uint32_t count,
@@ -47,7 +48,7 @@ static void one_frame_per_message(struct mmsghdr *msgs, struct iovec *iov, uint3
   }
 }
 
-static uint32_t send_frames(struct net_device *net, struct iovec *iov, uint32_t count) {
+uint32_t net_send_iov(struct net_device *net, struct iovec *iov, uint32_t count) {
   uint32_t sent = 0;
   if (net->message_socket) {
     struct mmsghdr msgs[UNIKVM_NET_BATCH_MAX];
@@ -143,6 +144,8 @@ int hc_net_io(struct vm *vm, uint64_t arg_gpa) {
   struct net_device *net = vm->net;
   if (!net)
     return vm_fail(vm, EXIT_GUEST_ABI, "guest", "hypercall net_io: no network device (--net)");
+  if (net_ring_active(net->ring))
+    return vm_fail(vm, EXIT_GUEST_ABI, "guest", "hypercall net_io: the NIC's rings are in use");
   uint32_t tx_count = arg->tx_count, rx_count = arg->rx_count;
   if (tx_count > UNIKVM_NET_BATCH_MAX || rx_count > UNIKVM_NET_BATCH_MAX)
     return vm_fail(vm, EXIT_GUEST_ABI, "guest",
@@ -167,7 +170,7 @@ int hc_net_io(struct vm *vm, uint64_t arg_gpa) {
   uint32_t rx_valid = count_valid(rx_iov, rx_count, net_frame_max(net), false);
   arg->ret = tx_valid < tx_count || rx_valid < rx_count ? -UNIKVM_EINVAL : 0;
   rx_count = rx_valid;
-  arg->tx_done = send_frames(net, tx_iov, tx_valid);
+  arg->tx_done = net_send_iov(net, tx_iov, tx_valid);
   uint32_t got = receive_frames(net, rx, rx_iov, rx_count);
   uint64_t timeout_ns = arg->timeout_ns;
   if (got == 0 && rx_count > 0 && timeout_ns > 0 &&
@@ -182,11 +185,24 @@ void net_print_stats(const struct net_device *net, FILE *out) {
   fprintf(out,
           "unikvm: stats: net tx_frames=%" PRIu64 " rx_frames=%" PRIu64 " tx_dropped=%" PRIu64 "\n",
           net->tx_frames, net->rx_frames, net->tx_dropped);
+  if (net->ring)
+    net_ring_print_stats(net->ring, out);
 }
 
 int hc_net_ring(struct vm *vm, uint64_t arg_gpa) {
   HC_ARG(vm, arg_gpa, struct unikvm_hc_net_ring, arg);
+  struct net_device *net = vm->net;
+  if (!net)
+    return vm_fail(vm, EXIT_GUEST_ABI, "guest", "hypercall net_ring: no network device (--net)");
   arg->poll_ns = 0;
-  arg->ret = -UNIKVM_ENOTSUP; /* not offered yet: the guest keeps using NET_IO */
-  return 0;
+  arg->ret = 0;
+  /* No ring thread (--net-poll 0, snapshots, clones): the guest keeps using NET_IO. */
+  if (!net->ring) {
+    arg->ret = -UNIKVM_ENOTSUP;
+    return 0;
+  }
+  uint32_t poll_ns = 0;
+  int rc = net_ring_offer(vm, net->ring, arg->ring, arg->slots, &poll_ns);
+  arg->poll_ns = poll_ns;
+  return rc;
 }

@@ -22,6 +22,7 @@ struct net_device {
   uint64_t tx_frames, rx_frames, tx_dropped;
   struct net_gate *gate;   /* --reset-per-request: one client connection at a time (net_gate.h) */
   struct frame_queue *rxq; /* --clones: this clone's frames (fd is the shared backend, for tx) */
+  struct net_ring *ring;   /* the guest's shared rings and their thread (net_ring.h), or NULL */
 };
 
 /* Largest frame the guest may send or must be able to receive. */
@@ -52,6 +53,10 @@ struct iovec;
  * LENS. Returns how many. (The NET_IO hypercall and the --clones dispatcher use it.) */
 uint32_t net_backend_read(struct net_device *net, struct iovec *iov, uint32_t *lens,
                           uint32_t count);
+
+/* Sends COUNT frames (one per iovec) without waiting: a full backend drops frames, as a
+ * real NIC would. Returns COUNT: dropped frames count as done. */
+uint32_t net_send_iov(struct net_device *net, struct iovec *iov, uint32_t count);
 
 /* Closes the backend and waits for a helper process to end. */
 void net_close(struct net_device *net);

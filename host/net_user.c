@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "net.h"
+#include "net_ring.h"
 
 #define USER_MTU        1500
 #define MAX_HELPER_ARGS 64
@@ -58,6 +59,7 @@ static int wait_ready(pid_t pid, int ready_fd) {
 }
 
 void net_close(struct net_device *net) {
+  net_ring_stop(net->ring); /* it reads and writes the fd */
   close(net->fd);
   /* The helper exits on EOF; reap it so that it is gone when unikvm is. */
   if (net->helper_pid > 0)

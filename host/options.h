@@ -10,6 +10,9 @@
 #define OPTIONS_MEM_DEFAULT (64ull << 20)
 #define OPTIONS_MEM_MIN     (8ull << 20)
 #define OPTIONS_MEM_ALIGN   (2ull << 20) /* guest RAM is mapped with 2 MiB pages */
+/* --net-poll: µs the NIC's ring thread and the guest poll for frames before they sleep. */
+#define OPTIONS_NET_POLL_DEFAULT_US 200u
+#define OPTIONS_NET_POLL_MAX_US     100000u
 
 enum options_action { OPTIONS_RUN, OPTIONS_HELP, OPTIONS_VERSION };
 
@@ -21,6 +24,7 @@ struct options {
   uint32_t ipv4_addr;       /* --ip, network byte order; 0: DHCP */
   uint32_t ipv4_prefix;     /* from --ip A/N */
   uint32_t ipv4_gateway;    /* --gw */
+  uint32_t net_poll_us;     /* --net-poll: 0 = no shared rings (one exit per exchange) */
   const char *disk;         /* --disk FILE[,ro][,direct] */
   double timeout_s;         /* --timeout: stop the guest after this many seconds; 0: never */
   uint64_t console_limit;   /* --console-limit: bytes of guest output; 0: none */

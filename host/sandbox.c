@@ -60,6 +60,9 @@ static void add_clone_rules(struct rule_list *l, const struct sandbox *s) {
   struct sc_cond flags = {
       .arg = 3, .count = 3, .values = {MAP_PRIVATE | MAP_ANONYMOUS, MAP_SHARED, MAP_PRIVATE}};
   add(l, PINNED2(SYS_mmap, prot, flags));
+}
+
+static void add_event_fd_rules(struct rule_list *l, const struct sandbox *s) {
   for (unsigned i = 0; i < s->n_event_fds; i += SC_MAX_VALUES) {
     struct sc_cond fds = {.arg = 0};
     for (unsigned k = i; k < s->n_event_fds && fds.count < SC_MAX_VALUES; k++)
@@ -93,6 +96,9 @@ size_t sandbox_rules(const struct sandbox *s, struct sc_rule *rules, size_t max)
   }
   if (s->clones)
     add_clone_rules(&l, s);
+  add_event_fd_rules(&l, s);
+  if (s->net_ring)
+    add(&l, RULE(SYS_sched_yield));
   /* Fresh entropy for the guest after every snapshot return. */
   add(&l, RULE(SYS_getrandom));
   /* Console output; a tap backend also writes frames one by one. */
@@ -136,6 +142,12 @@ size_t sandbox_rules(const struct sandbox *s, struct sc_rule *rules, size_t max)
   add(&l, RULE(SYS_futex));
   add(&l, RULE(SYS_rt_sigreturn));
   add(&l, RULE(SYS_rt_sigprocmask));
+  /* What glibc's start of a thread runs, maybe after the filter (with TSYNC) and with every
+   * signal blocked, where a denied call would kill unikvm without a word. */
+  add(&l, RULE(SYS_rseq));
+  add(&l, RULE(SYS_set_robust_list));
+  /* A thread that ends frees its stack (glibc's pthread exit), also with signals blocked. */
+  add(&l, PINNED(SYS_madvise, ONE_VALUE(2, MADV_DONTNEED)));
   add(&l, RULE(SYS_getpid));
   add(&l, RULE(SYS_gettid));
   add(&l, PINNED(SYS_tgkill, ONE_VALUE(0, getpid()))); /* abort() of unikvm itself */
@@ -243,7 +255,8 @@ int sandbox_lockdown(const struct sandbox *s, char *err, size_t errlen) {
     return -1;
   }
   struct sock_fprog prog = {.len = (unsigned short)len, .filter = insns};
-  if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0) {
+  /* TSYNC: every thread, not only this one; 0 means all of them took the filter. */
+  if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, SECCOMP_FILTER_FLAG_TSYNC, &prog) != 0) {
     snprintf(err, errlen, "cannot install the filter: %s", strerror(errno));
     return -1;
   }

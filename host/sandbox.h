@@ -19,10 +19,12 @@ struct sandbox {
   int vm_fd;
   int snapshot;        /* a snapshot may be taken or reset to (vCPU state, dirty log) */
   int snapshot_out_fd; /* --snapshot-out, -1 */
+  int net_ring;        /* the NIC's ring thread runs (sched_yield while it polls) */
   /* --clones: VMs are made and replaced at run time, so the KVM requests are allowed on
-   * any fd, and each clone's queue eventfd is read and written. */
+   * any fd. */
   int clones;
   int kvm_fd;
+  /* Eventfds that are read and written: each clone's queue, the NIC ring's two. */
   unsigned n_event_fds;
   int event_fds[128];
 };
@@ -36,9 +38,9 @@ struct sandbox {
 size_t sandbox_rules(const struct sandbox *s, struct sc_rule *rules, size_t max);
 
 /*
- * Installs the filter on the calling thread (unikvm is single-threaded by
- * then). A denied call ends unikvm with one line on stderr naming the call,
- * and SANDBOX_EXIT_STATUS. Returns 0, or -1 with a reason in ERR.
+ * Installs the filter on every thread of unikvm (the NIC's ring thread and
+ * the clones' threads are made before it). A denied call ends unikvm with one line on stderr naming
+ * the call, and SANDBOX_EXIT_STATUS. Returns 0, or -1 with a reason in ERR.
  */
 int sandbox_lockdown(const struct sandbox *s, char *err, size_t errlen);
 

@@ -3,6 +3,7 @@
 #include "vfs.h"
 #include <fcntl.h>
 #include <guest/blkdev.h>
+#include <guest/blkdev_stream.h>
 #include <malloc.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,23 +22,20 @@
 #define DIRECT_REQ_MAX (1u << 20)
 
 /*
- * A read() of less than this much that continues the previous one (or
- * starts at 0) is served from a read-ahead buffer filled by one request: a
- * stream of 128 KiB reads then costs one VM exit per READ_AHEAD bytes
- * instead of one per read, as the page cache's read-ahead does for a raw
- * disk on Linux. Other reads go to the disk as they are (a random 4 KiB
- * read stays 4 KiB). Writes drop the buffer.
+ * A read() that continues the previous one (or starts at 0) is served from
+ * the read-ahead stream (guest/blkdev_stream.c): chunks of the disk that
+ * the host fills on its own thread while the program works, one VM exit per
+ * chunk instead of one per read, as the page cache's read-ahead does for a
+ * raw disk on Linux. Other reads go to the disk as they are (a random 4 KiB
+ * read stays 4 KiB), as do reads of a chunk or more. Writes drop what the
+ * stream holds.
  */
-#define READ_AHEAD (4u << 20)
-
 struct blk_file {
   struct port_file file;
   off_t pos;
-  uint8_t *ra;        /* READ_AHEAD bytes, sector-aligned, allocated on first use */
-  uint64_t ra_off;    /* disk offset of ra[0] */
-  size_t ra_len;      /* valid bytes in ra */
-  uint64_t ra_writes; /* write_generation when ra was filled */
-  uint64_t next;      /* where the last read() ended */
+  struct blkdev_stream ra;
+  bool ra_ready;      /* ra initialised */
+  uint64_t ra_writes; /* write_generation when ra was last dropped */
 };
 
 static uint64_t disk_bytes(const struct blkdev_info *info) {
@@ -148,48 +146,42 @@ static ssize_t blk_pwrite(struct port_file *f, const void *buf, size_t len, off_
   return blk_io(true, (uint8_t *)buf, len, off);
 }
 
-/* Refills the read-ahead buffer from the sector holding OFF; 0 or -errno. */
-static int read_ahead(struct blk_file *b, uint64_t off) {
-  const struct blkdev_info *info = blkdev_info();
-  uint32_t ssize = info->sector_size;
-  uint64_t start = off - off % ssize, size = disk_bytes(info);
-  size_t len = size - start < READ_AHEAD ? (size_t)(size - start) : READ_AHEAD;
-  if (b->ra == NULL && (b->ra = memalign(ssize, READ_AHEAD)) == NULL)
-    return -ENOMEM;
-  b->ra_len = 0;
-  uint64_t writes = write_generation;
-  int err = direct_io(BLKDEV_READ, start / ssize, b->ra, len, ssize);
-  if (err == 0) {
-    b->ra_off = start;
-    b->ra_len = len;
-    b->ra_writes = writes;
+/* The disk as a stream: [off, off + len) in requests of at most DIRECT_REQ_MAX bytes, so that
+ * the first part of a chunk can be read while the host still fills the rest. */
+static int map_disk(void *ctx, uint64_t off, size_t len, uint8_t *buf, struct blkdev_req *reqs,
+                    size_t max, size_t *mapped) {
+  (void)ctx;
+  uint32_t ssize = blkdev_info()->sector_size;
+  size_t n = 0, at = 0;
+  for (; at < len && n < max; at += DIRECT_REQ_MAX) {
+    size_t part = len - at < DIRECT_REQ_MAX ? len - at : DIRECT_REQ_MAX;
+    reqs[n++] = (struct blkdev_req){BLKDEV_READ, (off + at) / ssize, buf + at, part, 0};
   }
-  return err;
+  *mapped = at < len ? at : len;
+  return (int)n;
 }
 
 static ssize_t blk_read(struct port_file *f, void *buf, size_t len) {
   struct blk_file *b = f->priv;
-  uint64_t pos = (uint64_t)b->pos;
-  bool fresh = b->ra_writes == write_generation;
-  bool hit = fresh && pos >= b->ra_off && pos < b->ra_off + b->ra_len;
-  bool buffered = len < READ_AHEAD && !(f->flags & O_DIRECT) && pos < disk_bytes(blkdev_info()) &&
-                  (hit || pos == b->next || pos == 0);
-  if (buffered && !hit) {
-    int err = read_ahead(b, pos);
-    if (err != 0)
-      return err;
+  const struct blkdev_info *info = blkdev_info();
+  ssize_t n = -EAGAIN;
+  if (!b->ra_ready) {
+    blkdev_stream_init(&b->ra, disk_bytes(info), info->sector_size, map_disk, NULL);
+    b->ra_ready = true;
+    b->ra_writes = write_generation;
   }
-  ssize_t n;
-  if (buffered) {
-    size_t avail = (size_t)(b->ra_off + b->ra_len - pos);
-    n = (ssize_t)(len < avail ? len : avail); /* a short read at the buffer's end is allowed */
-    blkdev_copy(buf, b->ra + (pos - b->ra_off), (size_t)n);
-  } else {
+  if (b->ra_writes != write_generation) {
+    blkdev_stream_drop(&b->ra, disk_bytes(info));
+    b->ra_writes = write_generation;
+  }
+  if (len < BLKDEV_STREAM_CHUNK && !(f->flags & O_DIRECT))
+    n = blkdev_stream_read(&b->ra, buf, len, (uint64_t)b->pos);
+  if (n == -EAGAIN) {
     n = blk_io(false, buf, len, b->pos);
+    b->ra.next = (uint64_t)b->pos + (n > 0 ? (uint64_t)n : 0); /* the next read continues it */
   }
   if (n > 0)
     b->pos += n;
-  b->next = (uint64_t)b->pos;
   return n;
 }
 
@@ -231,7 +223,8 @@ static int blk_fsync(struct port_file *f) {
 
 static void blk_release(struct port_file *f) {
   struct blk_file *b = f->priv;
-  free(b->ra);
+  if (b->ra_ready)
+    blkdev_stream_free(&b->ra);
   free(b);
 }
 

@@ -108,9 +108,9 @@ enum unikvm_hypercall {
 #define UNIKVM_HC_TEST_HOOK (UNIKVM_HC_BASE + UNIKVM_HC_PORTS - 4u)
 
 /* Error codes returned in `ret` fields (negated errno-style values). */
-#define UNIKVM_EOK    0
-#define UNIKVM_EINVAL 22
-#define UNIKVM_EIO    5
+#define UNIKVM_EOK     0
+#define UNIKVM_EINVAL  22
+#define UNIKVM_EIO     5
 #define UNIKVM_ENOTSUP 95
 
 enum unikvm_console_stream {
@@ -220,8 +220,8 @@ struct unikvm_net_ring {
   /* Written by the guest. */
   uint32_t tx_head; /* tx[i] for i < tx_head hold frames to send (len = frame length) */
   uint32_t pad0[15];
-  uint32_t rx_avail; /* rx[i] for i < rx_avail are empty buffers (len = capacity) */
-  uint32_t rx_seen;  /* rx[i] for i < rx_seen the guest has taken (read by POLL) */
+  uint32_t rx_avail;      /* rx[i] for i < rx_avail are empty buffers (len = capacity) */
+  uint32_t rx_seen;       /* rx[i] for i < rx_seen the guest has taken (read by POLL) */
   uint32_t guest_waiting; /* nonzero while the guest waits in POLL: a filled rx wakes it */
   uint32_t pad1[13];
   /* Written by the host. */

@@ -292,6 +292,102 @@ static int cmd_net(const char *what) {
   return -1;
 }
 
+/* ---- network rings (NET_RING) ----------------------------------------------------------- */
+
+static struct unikvm_net_ring ring __attribute__((aligned(64)));
+
+static int64_t ring_offer(uint64_t gpa, uint32_t slots, const char *name) {
+  struct unikvm_hc_net_ring arg = {.ring = gpa, .slots = slots, .ret = 7};
+  printf("%s: ring=%#llx slots=%u\n", name, (unsigned long long)gpa, slots);
+  hypercall(UNIKVM_HC_NET_RING, &arg);
+  printf("%s: ret=%lld poll_ns=%u\n", name, (long long)arg.ret, arg.poll_ns);
+  return arg.ret;
+}
+
+/* Waits in POLL, where the host reports what its ring thread found wrong. */
+static int ring_wait(const char *name) {
+  for (int i = 0; i < 20; i++) {
+    struct unikvm_hc_poll arg = {.timeout_ns = 100000000u};
+    hypercall(UNIKVM_HC_POLL, &arg);
+  }
+  return survived(name);
+}
+
+static int cmd_ring(const char *what) {
+  if (strncmp(what, "ring-", 5) != 0)
+    return -1;
+  uint64_t gpa = (uint64_t)(uintptr_t)&ring;
+  uint32_t frame_max = boot_info()->net_mtu + 14u;
+  if (strcmp(what, "ring-outside") == 0)
+    return ring_offer(ram_size() - 64, 64, what), survived(what);
+  if (strcmp(what, "ring-host-tables") == 0)
+    return ring_offer(HOST_PD_ADDR, 64, what), survived(what);
+  if (strcmp(what, "ring-misaligned") == 0)
+    return ring_offer(gpa + 8, 64, what), survived(what);
+  if (strcmp(what, "ring-slots-zero") == 0)
+    return ring_offer(gpa, 0, what), survived(what);
+  if (strcmp(what, "ring-slots-odd") == 0)
+    return ring_offer(gpa, 48, what), survived(what);
+  if (strcmp(what, "ring-slots-huge") == 0)
+    return ring_offer(gpa, UNIKVM_NET_RING_SLOTS_MAX * 2, what), survived(what);
+  if (strcmp(what, "ring-none") == 0 || strcmp(what, "ring-declined") == 0) {
+    /* No NIC: the VM ends. A NIC without the ring thread (--net-poll 0): -ENOTSUP. */
+    int64_t ret = ring_offer(gpa, 64, what);
+    return strcmp(what, "ring-none") == 0 ? survived(what) : expect_ret(what, ret, -UNIKVM_ENOTSUP);
+  }
+  if (ring_offer(gpa, 64, what) != 0)
+    return 1;
+  memset(frame_buf, 0, sizeof(frame_buf));
+  memset(frame_buf[0], 0xff, 6);
+  frame_buf[0][12] = 0x88;
+  frame_buf[0][13] = 0xb5;
+  struct unikvm_net_frame good = {.data = (uint64_t)(uintptr_t)frame_buf[0], .len = 60};
+  if (strcmp(what, "ring-twice") == 0)
+    return ring_offer(gpa, 64, what), survived(what);
+  if (strcmp(what, "ring-net-io") == 0) {
+    struct unikvm_hc_net_io arg = {.tx = (uint64_t)(uintptr_t)frames};
+    return net_io(&arg, what), survived(what);
+  }
+  if (strcmp(what, "ring-tx-outside") == 0)
+    ring.tx[0] = (struct unikvm_net_frame){.data = ram_size() - 30, .len = 60};
+  else if (strcmp(what, "ring-tx-runt") == 0)
+    ring.tx[0] = (struct unikvm_net_frame){.data = good.data, .len = 5};
+  else if (strcmp(what, "ring-tx-over-mtu") == 0)
+    ring.tx[0] = (struct unikvm_net_frame){.data = good.data, .len = frame_max + 1};
+  else if (strcmp(what, "ring-tx-host-tables") == 0)
+    ring.tx[0] = (struct unikvm_net_frame){.data = HOST_GDT_ADDR, .len = 60};
+  else if (strcmp(what, "ring-tx-far") == 0)
+    ring.tx_head = 1000; /* 1000 entries queued on a ring of 64 */
+  else if (strcmp(what, "ring-rx-small") == 0)
+    ring.rx[0] = (struct unikvm_net_frame){.data = (uint64_t)(uintptr_t)frame_buf[1], .len = 10};
+  else if (strcmp(what, "ring-rx-outside") == 0)
+    ring.rx[0] = (struct unikvm_net_frame){.data = ram_size() - 100, .len = frame_max};
+  else if (strcmp(what, "ring-rx-far") == 0)
+    ring.rx_avail = 1000;
+  else if (strcmp(what, "ring-tx-flip")) /* not one of the above */
+    return -1;
+  if (strncmp(what, "ring-tx-", 8) == 0 && strcmp(what, "ring-tx-far") != 0) {
+    if (strcmp(what, "ring-tx-flip") == 0) {
+      /* A valid entry whose buffer the guest keeps moving out of RAM and back while the host
+       * thread may be reading it: the host must use what it checked (one read), so it either
+       * sends the frame or stops the VM, never touches memory outside RAM. */
+      ring.tx[0] = good;
+      __atomic_store_n(&ring.tx_head, 1u, __ATOMIC_RELEASE);
+      for (unsigned i = 0; i < 2000000; i++)
+        __atomic_store_n(&ring.tx[0].data, (i & 1) ? UINT64_MAX - 7 : good.data, __ATOMIC_RELAXED);
+      ring.tx[0] = good;
+      struct unikvm_hc_poll arg = {.timeout_ns = 0};
+      hypercall(UNIKVM_HC_POLL, &arg);
+      printf("%s: tx_tail=%u\n", what, __atomic_load_n(&ring.tx_tail, __ATOMIC_ACQUIRE));
+      return 0;
+    }
+    __atomic_store_n(&ring.tx_head, 1u, __ATOMIC_RELEASE);
+  } else if (strncmp(what, "ring-rx-", 8) == 0 && strcmp(what, "ring-rx-far") != 0) {
+    __atomic_store_n(&ring.rx_avail, 1u, __ATOMIC_RELEASE);
+  }
+  return ring_wait(what);
+}
+
 /* ---- block ----------------------------------------------------------------------------- */
 
 static uint8_t sector_buf[4096] __attribute__((aligned(4096)));
@@ -371,6 +467,26 @@ static int cmd_blk(const char *what) {
   }
   if (strcmp(what, "blk-none") == 0)
     return blk_one(blk_req(UNIKVM_BLK_READ, 0, buf, 512), what), survived(what);
+  /* Asynchronous reads are checked when posted like any other: errors at once, never later. */
+  if (strcmp(what, "blk-async-data-outside") == 0)
+    return blk_one(blk_req(UNIKVM_BLK_READ_ASYNC, 0, ram - 512, 1024), what), survived(what);
+  if (strcmp(what, "blk-async-past-end") == 0)
+    return expect_ret(what, blk_one(blk_req(UNIKVM_BLK_READ_ASYNC, sectors, buf, 512), what),
+                      -UNIKVM_EINVAL);
+  if (strcmp(what, "blk-async-in-flight-exit") == 0) {
+    /* A full batch of reads of the whole disk, some into the request array itself (the host
+     * then completes requests whose bytes it is overwriting), WAITs for nothing and for one of
+     * them, then the guest exits with the rest still in flight. */
+    uint32_t n = UNIKVM_BLK_BATCH_MAX - 2, disk = (uint32_t)(sectors * 512);
+    for (uint32_t i = 0; i < n; i++)
+      reqs[i] = blk_req(UNIKVM_BLK_READ_ASYNC, 0, i % 2 ? buf : rq, disk < 4096 ? disk : 4096);
+    reqs[n] = (struct unikvm_blk_req){.op = UNIKVM_BLK_WAIT, .data = ram + 4096};
+    reqs[n + 1] = (struct unikvm_blk_req){.op = UNIKVM_BLK_WAIT, .data = rq + 32};
+    blk_io(rq, n + 2, what);
+    blk_io(rq, n, what);
+    printf("%s: posted %u\n", what, 2 * n);
+    return 0;
+  }
   return -1;
 }
 
@@ -777,6 +893,25 @@ static const char *const simple_names[] = {
     "net-rx-small",
     "net-rx-overlaps-args",
     "net-none",
+    "ring-outside",
+    "ring-host-tables",
+    "ring-misaligned",
+    "ring-slots-zero",
+    "ring-slots-odd",
+    "ring-slots-huge",
+    "ring-none",
+    "ring-declined",
+    "ring-twice",
+    "ring-net-io",
+    "ring-tx-outside",
+    "ring-tx-runt",
+    "ring-tx-over-mtu",
+    "ring-tx-host-tables",
+    "ring-tx-far",
+    "ring-tx-flip",
+    "ring-rx-small",
+    "ring-rx-outside",
+    "ring-rx-far",
     "blk-count",
     "blk-count-max",
     "blk-reqs-straddle",
@@ -796,6 +931,9 @@ static const char *const simple_names[] = {
     "blk-ro-write",
     "blk-count-mismatch",
     "blk-none",
+    "blk-async-data-outside",
+    "blk-async-past-end",
+    "blk-async-in-flight-exit",
     "port-unknown-first",
     "port-unknown-last",
     "port-unknown-last-byte",
@@ -874,9 +1012,9 @@ int main(int argc, char **argv) {
     if (strncmp(what, prefix, strlen(prefix)) == 0)
       return arg_attack(arg_attacks[i], (unsigned)strtoul(what + strlen(prefix), NULL, 10));
   }
-  int (*const groups[])(const char *) = {cmd_console, cmd_abort, cmd_poll, cmd_net,
-                                         cmd_blk,     cmd_port,  cmd_insn, cmd_mem,
-                                         cmd_stack,   cmd_smash, cmd_alias};
+  int (*const groups[])(const char *) = {cmd_console, cmd_abort, cmd_poll,  cmd_net,
+                                         cmd_ring,    cmd_blk,   cmd_port,  cmd_insn,
+                                         cmd_mem,     cmd_stack, cmd_smash, cmd_alias};
   for (size_t i = 0; i < sizeof(groups) / sizeof(groups[0]); i++) {
     int rc = groups[i](what);
     if (rc >= 0)

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unikvm/abi.h>
+#include <unikvm_snapshot.h>
 #include <unistd.h>
 
 /* Never returns: only --timeout (or a signal) ends this guest. */
@@ -58,6 +59,17 @@ static int cmd_forbidden_syscall(void) {
   return 0;
 }
 
+/* Snapshots first; a VM restored from it (a clone: a thread of its own in unikvm) then asks
+ * for the forbidden call, to show that the filter covers every thread, not just the first. */
+static int cmd_forbidden_after_snapshot(void) {
+  int generation = unikvm_snapshot();
+  if (generation <= 0) {
+    printf("snapshot taken\n");
+    return 0;
+  }
+  return cmd_forbidden_syscall();
+}
+
 int main(int argc, char **argv) {
   const char *cmd = argc > 1 ? argv[1] : "";
   if (strcmp(cmd, "spin") == 0)
@@ -68,6 +80,9 @@ int main(int argc, char **argv) {
     return cmd_touch_all();
   if (strcmp(cmd, "forbidden-syscall") == 0)
     return cmd_forbidden_syscall();
-  fprintf(stderr, "usage: limitstest spin | flood MIB | touch-all | forbidden-syscall\n");
+  if (strcmp(cmd, "forbidden-after-snapshot") == 0)
+    return cmd_forbidden_after_snapshot();
+  fprintf(stderr, "usage: limitstest spin | flood MIB | touch-all | forbidden-syscall | "
+                  "forbidden-after-snapshot\n");
   return 2;
 }

@@ -29,6 +29,15 @@ expect_one_line_error "--no-seccomp says so on stderr" '^unikvm: warning: --no-s
 expect_stderr_has "--no-seccomp: the hook really opened the file" 'open\(/etc/hostname\) returned [0-9]+$'
 expect_stdout_has "--no-seccomp: the guest went on" 'survived'
 
+# A clone runs on a thread of its own, made before the filter: the filter covers it too.
+run $HOOKS --snapshot-out "$TMP/snap" $LT forbidden-after-snapshot
+expect_status "a snapshot for the clone test is taken" 0
+UNIKVM_SLIRP=build/unikvm-slirp run $HOOKS --net user,restrict=on --clones 1 --restore "$TMP/snap"
+expect_status "a clone's forbidden host system call ends unikvm with 159 (SIGSYS)" 159
+expect_stderr_has "the clone's denied call is named" 'denied system call 257 \(openat\): not on'
+check "the clone did not go on after the forbidden call" "stdout: $(cat "$OUT")" \
+  bash -c "! grep -q survived '$OUT'"
+
 run $UNIKVM $LT forbidden-syscall
 expect_status "an ordinary host does not answer the test hook" 124
 expect_one_line_error "the test hook is an unknown port there" 'unknown I/O port 0x51c'

@@ -132,6 +132,15 @@ static void test_network_options(void **state) {
   expect_error(PARSE("--ip", "10.0.0.1/33", "x.elf"), "--ip 10.0.0.1/33: expected");
   expect_error(PARSE("--gw", "10.0.0.1/24", "x.elf"), "--gw 10.0.0.1/24: expected A.B.C.D");
   expect_error(PARSE("--gw", "10.0.0.1", "x.elf"), "--gw: needs --ip");
+  assert_int_equal(PARSE("x.elf"), 0);
+  assert_int_equal(opts.net_poll_us, OPTIONS_NET_POLL_DEFAULT_US);
+  assert_int_equal(PARSE("--net-poll", "0", "x.elf"), 0);
+  assert_int_equal(opts.net_poll_us, 0);
+  assert_int_equal(PARSE("--net-poll", "100000", "x.elf"), 0);
+  assert_int_equal(opts.net_poll_us, 100000);
+  expect_error(PARSE("--net-poll", "100001", "x.elf"), "--net-poll: expected microseconds");
+  expect_error(PARSE("--net-poll", "-1", "x.elf"), "--net-poll: expected microseconds");
+  expect_error(PARSE("--net-poll", "5us", "x.elf"), "--net-poll: expected microseconds");
 }
 
 static void test_missing_mem_argument(void **state) {

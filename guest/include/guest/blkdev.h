@@ -33,6 +33,33 @@ struct blkdev_req {
  */
 int blkdev_submit(struct blkdev_req *reqs, size_t count);
 
+/*
+ * Asynchronous reads: the device fills the buffers while the caller works
+ * on, so a program that streams a file overlaps its reading with its work
+ * (on hvt the host reads on a thread of its own, on its other core). One
+ * VM exit posts up to BLKDEV_ASYNC_MAX reads; finding out that one
+ * completed costs no exit. Each read has a record, which the device
+ * completes in place: it must stay where it is until the read completed.
+ * Where the device cannot (virtio, an older host), a post reads at once.
+ */
+struct blkdev_async {
+  _Alignas(8) unsigned char dev[32]; /* the platform's request, as the device sees it */
+};
+
+#define BLKDEV_ASYNC_MAX 256u
+
+/*
+ * Posts reqs[0..count) (reads, count <= BLKDEV_ASYNC_MAX) in one exit;
+ * recs[i] tracks reqs[i]. 0, or -errno when nothing was posted.
+ */
+int blkdev_post_reads(struct blkdev_async *recs, const struct blkdev_req *reqs, size_t count);
+
+/* 1 while the read is in flight, then its result: 0 or -errno. Never exits. */
+int blkdev_async_poll(const struct blkdev_async *rec);
+
+/* Its result, once the read completed: polls a short while, then asks the device (an exit). */
+int blkdev_async_wait(struct blkdev_async *rec);
+
 /* One request each: 0 or -errno. */
 int blkdev_read(uint64_t sector, void *buf, size_t len);
 int blkdev_write(uint64_t sector, const void *buf, size_t len);

@@ -1,5 +1,6 @@
 /* hvt_blk.c: the block device on hvt: batches of requests through the BLK_IO hypercall. */
 #include <guest/blkdev.h>
+#include <guest/clock.h>
 #include <string.h>
 
 #include "hvt_hypercall.h"
@@ -58,4 +59,72 @@ int blkdev_submit(struct blkdev_req *reqs, size_t count) {
     if (reqs[i].ret)
       return reqs[i].ret;
   return 0;
+}
+
+/* ---- asynchronous reads: the host's read thread fills the buffers ------------------------ */
+
+_Static_assert(sizeof(struct unikvm_blk_req) <= sizeof(((struct blkdev_async *)0)->dev),
+               "a blkdev_async record holds the host's request");
+_Static_assert(BLKDEV_ASYNC_MAX <= UNIKVM_BLK_BATCH_MAX, "one post is one batch");
+
+/* Set once the host refused READ_ASYNC (an older host): posts then fail without an exit. */
+static bool async_refused;
+
+static struct unikvm_blk_req *host_req(const struct blkdev_async *rec) {
+  return (struct unikvm_blk_req *)(uintptr_t)rec->dev;
+}
+
+int blkdev_post_reads(struct blkdev_async *recs, const struct blkdev_req *reqs, size_t count) {
+  if (!present || async_refused)
+    return -UNIKVM_EINVAL;
+  if (count == 0 || count > BLKDEV_ASYNC_MAX)
+    return count == 0 ? 0 : -UNIKVM_EINVAL;
+  for (size_t i = 0; i < count; i++)
+    *host_req(&recs[i]) = (struct unikvm_blk_req){
+        .sector = reqs[i].sector,
+        .data = (uint64_t)(uintptr_t)reqs[i].buf,
+        .len = (uint32_t)reqs[i].len,
+        .op = UNIKVM_BLK_READ_ASYNC,
+        .ret = -UNIKVM_EIO, /* stays if the host does not take it */
+    };
+  /* The records are the batch: the host completes each in place. */
+  struct unikvm_hc_blk_io arg = {.reqs = (uint64_t)(uintptr_t)host_req(recs),
+                                 .count = (uint32_t)count};
+  hvt_hypercall(UNIKVM_HC_BLK_IO, &arg);
+  size_t refused = 0;
+  for (size_t i = 0; i < count; i++)
+    refused += __atomic_load_n(&host_req(&recs[i])->ret, __ATOMIC_ACQUIRE) == -UNIKVM_EINVAL;
+  if (refused == count)
+    async_refused = true;
+  return 0;
+}
+
+int blkdev_async_poll(const struct blkdev_async *rec) {
+  int64_t ret = __atomic_load_n(&host_req(rec)->ret, __ATOMIC_ACQUIRE);
+  return ret == UNIKVM_BLK_PENDING ? 1 : (int)ret;
+}
+
+/*
+ * The host's thread copies a MiB in about 0.1 ms when it runs: a read still
+ * pending is mostly one being copied right now, so polling a while is
+ * cheaper than the exit of a WAIT (~28 us), in which the host runs queued
+ * reads itself, or waits for the one in progress.
+ */
+#define ASYNC_SPIN_NS 200000u
+
+int blkdev_async_wait(struct blkdev_async *rec) {
+  int ret = blkdev_async_poll(rec);
+  if (ret != 1)
+    return ret;
+  uint64_t deadline = guest_clock_monotonic_ns() + ASYNC_SPIN_NS;
+  while ((ret = blkdev_async_poll(rec)) == 1 && guest_clock_monotonic_ns() < deadline)
+    __builtin_ia32_pause();
+  if (ret != 1)
+    return ret;
+  static struct unikvm_blk_req wait;
+  wait = (struct unikvm_blk_req){.data = (uint64_t)(uintptr_t)host_req(rec), .op = UNIKVM_BLK_WAIT};
+  struct unikvm_hc_blk_io arg = {.reqs = (uint64_t)(uintptr_t)&wait, .count = 1};
+  hvt_hypercall(UNIKVM_HC_BLK_IO, &arg);
+  ret = blkdev_async_poll(rec);
+  return ret == 1 ? -UNIKVM_EIO : ret; /* the host completes it before WAIT returns */
 }

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "hvt_hypercall.h"
+#include "hvt_net_ring.h"
 #include "hvt_platform.h"
 
 /*
@@ -48,7 +49,9 @@ static bool present;
 static uint32_t frame_max;
 static struct rx_ring rx;
 static struct tx_queue tx;
-static bool attached; /* a stack consumes rx frames (netdev_attach) */
+static bool attached;       /* a stack consumes rx frames (netdev_attach) */
+static bool host_has_rings; /* boot info: the host takes NET_RING */
+static bool rings;          /* the host took them: everything below goes through hvt_net_ring.c */
 
 void netdev_attach(void) {
   attached = true;
@@ -80,6 +83,12 @@ static bool net_ready(void) {
   frame_max = (uint32_t)info.mtu + 14u;
   rx_init();
   tx_init();
+  if (host_has_rings) {
+    uint8_t *bufs[NET_RING_MAX];
+    for (uint32_t i = 0; i < rx.size; i++)
+      bufs[i] = (uint8_t *)(uintptr_t)rx.frames[i].data;
+    rings = hvt_ring_start(bufs, rx.size, frame_max, tx.buf, tx.bytes);
+  }
   return true;
 }
 
@@ -90,6 +99,7 @@ void hvt_net_init(const struct unikvm_boot_info *bi) {
   info.ipv4_addr = bi->net_ipv4_addr;
   info.ipv4_prefix = bi->net_ipv4_prefix;
   info.ipv4_gateway = bi->net_ipv4_gateway;
+  host_has_rings = (bi->net_flags & UNIKVM_NET_RINGS) != 0;
 }
 
 const struct netdev_info *netdev_info(void) {
@@ -99,6 +109,8 @@ const struct netdev_info *netdev_info(void) {
 bool netdev_exchange(uint64_t timeout_ns) {
   if (!net_ready())
     return false;
+  if (rings)
+    return hvt_ring_exchange(timeout_ns, attached);
   bool want_rx = rx.next >= rx.count; /* refill only once everything was handed out */
   uint32_t rx_count = want_rx ? rx.size : 0;
   for (uint32_t i = 0; i < rx_count; i++)
@@ -128,13 +140,17 @@ bool netdev_exchange(uint64_t timeout_ns) {
 }
 
 void netdev_flush(void) {
-  if (tx.count)
+  if (rings)
+    hvt_ring_flush();
+  else if (tx.count)
     netdev_exchange(0);
 }
 
 int netdev_send(const void *frame, size_t len) {
   if (!net_ready() || len > frame_max)
     return -1;
+  if (rings)
+    return hvt_ring_send(frame, len);
   if (tx.count == NET_RING_MAX || tx.bytes - tx.used < len)
     netdev_flush();
   tx.lent[tx.count] = (struct tx_lent){NULL, NULL};
@@ -153,6 +169,8 @@ int netdev_send(const void *frame, size_t len) {
 int netdev_send_lent(const void *frame, size_t len, void (*done)(void *), void *arg) {
   if (!net_ready() || len > frame_max)
     return -1;
+  if (rings)
+    return hvt_ring_send_lent(frame, len, done, arg);
   if (tx.count == NET_RING_MAX)
     netdev_flush();
   tx.lent[tx.count] = (struct tx_lent){done, arg};
@@ -162,6 +180,8 @@ int netdev_send_lent(const void *frame, size_t len, void (*done)(void *), void *
 }
 
 const void *netdev_receive(size_t *len) {
+  if (rings)
+    return hvt_ring_receive(len);
   if (!present || rx.next >= rx.count)
     return NULL;
   const struct unikvm_net_frame *f = &rx.frames[rx.next];
@@ -170,11 +190,15 @@ const void *netdev_receive(size_t *len) {
 }
 
 void netdev_release(void) {
-  if (rx.next < rx.count)
+  if (rings)
+    hvt_ring_release();
+  else if (rx.next < rx.count)
     rx.next++;
 }
 
 void *netdev_receive_swap(void *fresh) {
+  if (rings)
+    return hvt_ring_receive_swap(fresh);
   if (!present || rx.next >= rx.count)
     return NULL;
   struct unikvm_net_frame *f = &rx.frames[rx.next++];

@@ -170,3 +170,25 @@ int blkdev_submit(struct blkdev_req *reqs, size_t count) {
       return reqs[i].ret;
   return 0;
 }
+
+/* Asynchronous reads: the device is polled, so a post reads at once and records the result. */
+int blkdev_post_reads(struct blkdev_async *recs, const struct blkdev_req *reqs, size_t count) {
+  static struct blkdev_req batch[BLKDEV_ASYNC_MAX]; /* submission never switches threads */
+  if (count > BLKDEV_ASYNC_MAX)
+    return -UNIKVM_EINVAL;
+  memcpy(batch, reqs, count * sizeof(*reqs));
+  blkdev_submit(batch, count);
+  for (size_t i = 0; i < count; i++)
+    memcpy(recs[i].dev, &batch[i].ret, sizeof(batch[i].ret));
+  return 0;
+}
+
+int blkdev_async_poll(const struct blkdev_async *rec) {
+  int ret;
+  memcpy(&ret, rec->dev, sizeof(ret));
+  return ret;
+}
+
+int blkdev_async_wait(struct blkdev_async *rec) {
+  return blkdev_async_poll(rec);
+}

@@ -1,0 +1,360 @@
+/* net_ring.c: the NIC's shared rings: a host thread moves frames while the guest runs, no exits. */
+#include "net_ring.h"
+
+#include <errno.h>
+#include <inttypes.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sched.h>
+#include <stdarg.h>
+#include <stdatomic.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/uio.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "exit_status.h"
+#include "hypercall.h"
+#include "net.h"
+
+/*
+ * Why a thread: on these hosts a VM exit costs about as much as a whole
+ * request served natively, and a request/response exchange over NET_IO
+ * costs one. With the rings, the frames of a busy guest cross with no exit
+ * at all: this thread reads the backend straight into the guest's rx
+ * buffers and sends tx frames as the guest queues them, while the guest
+ * polls its rx ring. Both poll only for a short while after the last frame
+ * (poll_ns), then sleep: the guest in POLL, this thread in ppoll.
+ */
+#define RING_BATCH 64u /* frames per backend call */
+
+struct net_ring {
+  struct vm *vm;
+  struct net_device *net;
+  struct unikvm_net_ring *_Atomic shared; /* the guest's rings, NULL until offered */
+  uint32_t slots, mask;
+  uint32_t tx_tail; /* under tx_lock */
+  uint32_t rx_used; /* the thread's */
+  uint64_t poll_ns;
+  pthread_t thread;
+  pthread_mutex_t tx_lock; /* the thread and POLL on the vCPU both send */
+  int wake_fd;             /* thread -> vCPU: rx filled while the guest waits in POLL */
+  int kick_fd;             /* vCPU -> thread: rings offered, rx made room, stop */
+  atomic_bool running;     /* the thread is in ring_thread: past glibc's start-up */
+  atomic_bool stop;
+  atomic_bool broken;
+  char why[200]; /* what was wrong with the guest's rings, once broken */
+  /* --stats */
+  atomic_uint_fast64_t tx_thread, tx_vcpu, wakeups, kicks, sleeps;
+};
+
+static inline uint32_t load_acquire(const uint32_t *p) {
+  return __atomic_load_n(p, __ATOMIC_ACQUIRE);
+}
+static inline void store_release(uint32_t *p, uint32_t v) {
+  __atomic_store_n(p, v, __ATOMIC_RELEASE);
+}
+/* Each side stores its flag, then reads the other's: neither may miss both. */
+static inline void full_fence(void) {
+  __atomic_thread_fence(__ATOMIC_SEQ_CST);
+}
+
+static uint64_t now_ns(void) {
+  struct timespec t;
+  clock_gettime(CLOCK_MONOTONIC, &t);
+  return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
+}
+
+static void signal_fd(int fd) {
+  uint64_t one = 1;
+  ssize_t n = write(fd, &one, sizeof(one));
+  (void)n; /* an eventfd counter cannot overflow at these rates */
+}
+
+static void drain_fd(int fd) {
+  uint64_t count;
+  ssize_t n = read(fd, &count, sizeof(count)); /* non-blocking eventfd */
+  (void)n;
+}
+
+/* The guest broke its rings: the thread stops touching them, POLL stops the VM. */
+static uint32_t ring_broken(struct net_ring *r, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
+static uint32_t ring_broken(struct net_ring *r, const char *fmt, ...) {
+  if (!atomic_load(&r->broken)) {
+    va_list ap;
+    va_start(ap, fmt);
+    vsnprintf(r->why, sizeof(r->why), fmt, ap);
+    va_end(ap);
+    atomic_store(&r->broken, true);
+    signal_fd(r->wake_fd); /* a guest waiting in POLL learns it now */
+  }
+  return 0;
+}
+
+/*
+ * One ring entry, read once: the guest may rewrite it meanwhile, and what
+ * was checked must be what is used. NULL (and the rings are broken) unless
+ * the buffer lies in guest RAM and its length is right for DIRECTION.
+ */
+static void *entry_buffer(struct net_ring *r, struct unikvm_net_frame *e, bool tx, uint32_t *len) {
+  uint64_t gpa = __atomic_load_n(&e->data, __ATOMIC_RELAXED);
+  uint32_t n = __atomic_load_n(&e->len, __ATOMIC_RELAXED), max = net_frame_max(r->net);
+  void *p = guest_mem_ptr(&r->vm->mem, gpa, n);
+  if (!p) {
+    ring_broken(r, "%s ring: buffer 0x%" PRIx64 "+%u outside guest RAM", tx ? "tx" : "rx", gpa, n);
+    return NULL;
+  }
+  if (tx ? n < 14 || n > max : n < max) {
+    ring_broken(r, "%s ring: %u-byte %s (frames are 14..%u bytes)", tx ? "tx" : "rx", n,
+                tx ? "frame" : "buffer", max);
+    return NULL;
+  }
+  *len = n;
+  return p;
+}
+
+/* Sends every frame the guest queued on tx. The caller holds tx_lock. */
+static uint32_t send_queued(struct net_ring *r, struct unikvm_net_ring *s) {
+  uint32_t head = load_acquire(&s->tx_head), pending = head - r->tx_tail;
+  if (pending > r->slots)
+    return ring_broken(r, "tx ring: head %u is %u entries past tail %u (%u slots)", head, pending,
+                       r->tx_tail, r->slots);
+  for (uint32_t done = 0; done < pending;) {
+    struct iovec iov[RING_BATCH];
+    uint32_t n = pending - done < RING_BATCH ? pending - done : RING_BATCH, len;
+    for (uint32_t i = 0; i < n; i++) {
+      void *p = entry_buffer(r, &s->tx[(r->tx_tail + done + i) & r->mask], true, &len);
+      if (!p)
+        return 0;
+      iov[i] = (struct iovec){.iov_base = p, .iov_len = len};
+    }
+    net_send_iov(r->net, iov, n);
+    done += n;
+  }
+  r->tx_tail = head;
+  store_release(&s->tx_tail, head);
+  return pending;
+}
+
+static uint32_t send_locked(struct net_ring *r, struct unikvm_net_ring *s, bool wait) {
+  if (wait)
+    pthread_mutex_lock(&r->tx_lock);
+  else if (pthread_mutex_trylock(&r->tx_lock) != 0)
+    return 0; /* the vCPU is sending right now */
+  uint32_t n = atomic_load(&r->broken) ? 0 : send_queued(r, s);
+  pthread_mutex_unlock(&r->tx_lock);
+  return n;
+}
+
+/* Reads what the backend has into the buffers the guest posted on rx (the thread only). */
+static uint32_t receive_waiting(struct net_ring *r, struct unikvm_net_ring *s) {
+  uint32_t avail = load_acquire(&s->rx_avail), room = avail - r->rx_used;
+  if (room > r->slots)
+    return ring_broken(r, "rx ring: %u buffers posted past %u (%u slots)", room, r->rx_used,
+                       r->slots);
+  if (room == 0)
+    return 0;
+  uint32_t n = room < RING_BATCH ? room : RING_BATCH, len, lens[RING_BATCH];
+  struct iovec iov[RING_BATCH];
+  for (uint32_t i = 0; i < n; i++) {
+    void *p = entry_buffer(r, &s->rx[(r->rx_used + i) & r->mask], false, &len);
+    if (!p)
+      return 0;
+    iov[i] = (struct iovec){.iov_base = p, .iov_len = len};
+  }
+  uint32_t got = net_backend_read(r->net, iov, lens, n);
+  if (got == 0)
+    return 0;
+  for (uint32_t i = 0; i < got; i++)
+    __atomic_store_n(&s->rx[(r->rx_used + i) & r->mask].len, lens[i], __ATOMIC_RELAXED);
+  r->rx_used += got;
+  store_release(&s->rx_used, r->rx_used);
+  full_fence();
+  if (__atomic_load_n(&s->guest_waiting, __ATOMIC_RELAXED)) {
+    signal_fd(r->wake_fd);
+    atomic_fetch_add(&r->wakeups, 1);
+  }
+  return got;
+}
+
+/*
+ * Nothing moved for poll_ns: sleep until the backend has a frame (when rx
+ * has room for it) or the vCPU kicks. `polling` tells the guest first what
+ * it must now exit for; if it queued a frame or made room just before,
+ * this thread sees it and does not sleep.
+ */
+static void sleep_until_needed(struct net_ring *r, struct unikvm_net_ring *s) {
+  bool room = load_acquire(&s->rx_avail) != r->rx_used;
+  __atomic_store_n(&s->polling, room ? UNIKVM_NET_RING_POLL_RX : 0u, __ATOMIC_RELAXED);
+  full_fence();
+  bool queued = load_acquire(&s->tx_head) != load_acquire(&s->tx_tail);
+  bool room_now = load_acquire(&s->rx_avail) != r->rx_used;
+  if (!queued && room_now == room) {
+    struct pollfd fds[2] = {{.fd = r->kick_fd, .events = POLLIN},
+                            {.fd = r->net->fd, .events = POLLIN}};
+    atomic_fetch_add(&r->sleeps, 1);
+    if (ppoll(fds, room ? 2 : 1, NULL, NULL) > 0 && (fds[0].revents & POLLIN))
+      drain_fd(r->kick_fd);
+  }
+  __atomic_store_n(&s->polling, UNIKVM_NET_RING_POLL_TX | UNIKVM_NET_RING_POLL_RX,
+                   __ATOMIC_RELAXED);
+  full_fence();
+}
+
+static void *ring_thread(void *arg) {
+  struct net_ring *r = arg;
+  struct unikvm_net_ring *s;
+  atomic_store(&r->running, true);
+  while (!(s = atomic_load(&r->shared)) && !atomic_load(&r->stop)) {
+    struct pollfd fd = {.fd = r->kick_fd, .events = POLLIN};
+    if (ppoll(&fd, 1, NULL, NULL) > 0)
+      drain_fd(r->kick_fd);
+  }
+  uint64_t last = now_ns();
+  while (!atomic_load(&r->stop)) {
+    uint32_t moved = 0;
+    if (!atomic_load(&r->broken)) {
+      moved = receive_waiting(r, s);
+      uint32_t sent = send_locked(r, s, false);
+      atomic_fetch_add(&r->tx_thread, sent);
+      moved += sent;
+    }
+    uint64_t now = now_ns();
+    if (moved) {
+      last = now;
+    } else if (atomic_load(&r->broken)) {
+      struct pollfd fd = {.fd = r->kick_fd, .events = POLLIN};
+      if (ppoll(&fd, 1, NULL, NULL) > 0)
+        drain_fd(r->kick_fd);
+    } else if (now - last < r->poll_ns) {
+      sched_yield(); /* polling, but the client on this core comes first */
+    } else {
+      sleep_until_needed(r, s);
+      last = now_ns();
+    }
+  }
+  return NULL;
+}
+
+int net_ring_start(struct vm *vm, struct net_device *net, uint64_t poll_ns, char *err,
+                   size_t errlen) {
+  struct net_ring *r = calloc(1, sizeof(*r));
+  if (!r) {
+    snprintf(err, errlen, "out of memory");
+    return -1;
+  }
+  r->vm = vm;
+  r->net = net;
+  r->poll_ns = poll_ns;
+  r->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+  r->kick_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+  if (r->wake_fd < 0 || r->kick_fd < 0 || pthread_mutex_init(&r->tx_lock, NULL) != 0 ||
+      pthread_create(&r->thread, NULL, ring_thread, r) != 0) {
+    snprintf(err, errlen, "cannot start the ring thread: %s", strerror(errno));
+    return -1;
+  }
+  /* A new thread makes system calls the filter forbids (rseq, signal mask) with every signal
+   * blocked, where SIGSYS kills outright: the filter must come after them. */
+  while (!atomic_load(&r->running))
+    sched_yield();
+  net->ring = r;
+  return 0;
+}
+
+int net_ring_offer(struct vm *vm, struct net_ring *r, uint64_t gpa, uint32_t slots,
+                   uint32_t *poll_ns) {
+  if (slots == 0 || slots > UNIKVM_NET_RING_SLOTS_MAX || (slots & (slots - 1)) != 0)
+    return vm_fail(vm, EXIT_GUEST_ABI, "guest",
+                   "hypercall net_ring: %u slots (a power of two up to %u)", slots,
+                   UNIKVM_NET_RING_SLOTS_MAX);
+  if (gpa % 64 != 0)
+    return vm_fail(vm, EXIT_GUEST_ABI, "guest",
+                   "hypercall net_ring: rings at 0x%" PRIx64 " not 64-byte aligned", gpa);
+  struct unikvm_net_ring *s = guest_mem_ptr(&vm->mem, gpa, sizeof(*s));
+  if (!s)
+    return hc_bad_address(vm, "hc_net_ring", gpa, sizeof(*s));
+  if (atomic_load(&r->shared))
+    return vm_fail(vm, EXIT_GUEST_ABI, "guest", "hypercall net_ring: rings offered twice");
+  r->slots = slots;
+  r->mask = slots - 1;
+  r->tx_tail = r->rx_used = 0;
+  store_release(&s->tx_tail, 0);
+  store_release(&s->rx_used, 0);
+  __atomic_store_n(&s->polling, UNIKVM_NET_RING_POLL_TX | UNIKVM_NET_RING_POLL_RX,
+                   __ATOMIC_RELEASE);
+  atomic_store(&r->shared, s);
+  signal_fd(r->kick_fd);
+  *poll_ns = (uint32_t)(r->poll_ns < UINT32_MAX ? r->poll_ns : UINT32_MAX);
+  return 0;
+}
+
+bool net_ring_active(const struct net_ring *r) {
+  return r && atomic_load(&r->shared) != NULL;
+}
+
+static uint64_t rx_ready(struct unikvm_net_ring *s) {
+  return load_acquire(&s->rx_used) != load_acquire(&s->rx_seen) ? UNIKVM_READY_NET_RX : 0;
+}
+
+static uint64_t stop_broken(struct vm *vm, struct net_ring *r) {
+  vm_fail(vm, EXIT_GUEST_ABI, "guest", "%s", r->why);
+  return 0;
+}
+
+uint64_t net_ring_wait(struct vm *vm, struct net_ring *r, uint64_t timeout_ns) {
+  struct unikvm_net_ring *s = atomic_load(&r->shared);
+  if (atomic_load(&r->broken))
+    return stop_broken(vm, r);
+  atomic_fetch_add(&r->tx_vcpu, send_locked(r, s, true));
+  /* A thread that stopped reading for want of rx room needs telling that the guest made some. */
+  if (!(__atomic_load_n(&s->polling, __ATOMIC_ACQUIRE) & UNIKVM_NET_RING_POLL_RX)) {
+    signal_fd(r->kick_fd);
+    atomic_fetch_add(&r->kicks, 1);
+  }
+  drain_fd(r->wake_fd); /* a wake-up meant for an earlier wait */
+  uint64_t ready = rx_ready(s);
+  if (ready || timeout_ns == 0)
+    return ready;
+  struct timespec left = {.tv_sec = (time_t)(timeout_ns / 1000000000u),
+                          .tv_nsec = (long)(timeout_ns % 1000000000u)};
+  struct pollfd fd = {.fd = r->wake_fd, .events = POLLIN};
+  /* A signal ends the wait early; the guest polls again if it must. */
+  ppoll(&fd, 1, timeout_ns == UINT64_MAX ? NULL : &left, NULL);
+  if (atomic_load(&r->broken))
+    return stop_broken(vm, r);
+  return rx_ready(s);
+}
+
+void net_ring_stop(struct net_ring *r) {
+  if (!r || atomic_load(&r->stop))
+    return;
+  atomic_store(&r->stop, true);
+  signal_fd(r->kick_fd);
+  pthread_join(r->thread, NULL);
+}
+
+void net_ring_free(struct net_ring *r) {
+  if (!r)
+    return;
+  close(r->wake_fd);
+  close(r->kick_fd);
+  pthread_mutex_destroy(&r->tx_lock);
+  free(r);
+}
+
+void net_ring_fds(const struct net_ring *r, int fds[2]) {
+  fds[0] = r ? r->wake_fd : -1;
+  fds[1] = r ? r->kick_fd : -1;
+}
+
+void net_ring_print_stats(const struct net_ring *r, FILE *out) {
+  fprintf(out,
+          "unikvm: stats: net_ring active=%d tx_by_thread=%" PRIuFAST64 " tx_by_vcpu=%" PRIuFAST64
+          " guest_wakeups=%" PRIuFAST64 " thread_kicks=%" PRIuFAST64 " thread_sleeps=%" PRIuFAST64
+          "\n",
+          net_ring_active(r), atomic_load(&r->tx_thread), atomic_load(&r->tx_vcpu),
+          atomic_load(&r->wakeups), atomic_load(&r->kicks), atomic_load(&r->sleeps));
+}
