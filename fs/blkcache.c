@@ -263,7 +263,7 @@ static int direct_add(struct blkcache *c, struct req_list *l, enum blkdev_op op,
     struct blkcache_entry *e = lookup(c, blk + i);
     uint8_t *p = buf + i * c->blksize;
     if (e != NULL && op == BLKDEV_READ) {
-      blkdev_copy(p, e->data, c->blksize);
+      memcpy(p, e->data, c->blksize);
       continue;
     }
     if (e != NULL) {
@@ -318,7 +318,7 @@ int blkcache_read(struct blkcache *c, uint64_t blk, size_t count, void *buf) {
       if (err != 0)
         return err;
     }
-    blkdev_copy((uint8_t *)buf + i * c->blksize, e->data, c->blksize);
+    memcpy((uint8_t *)buf + i * c->blksize, e->data, c->blksize);
   }
   return 0;
 }

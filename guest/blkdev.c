@@ -1,26 +1,9 @@
 /* blkdev.c: the platform-independent part of the block device: single requests, and the queue
  * that lets the requests of many threads share one VM exit. */
-#include <emmintrin.h>
 #include <guest/alloc.h>
 #include <guest/blkdev.h>
 #include <guest/sched.h>
 #include <string.h>
-
-void blkdev_copy(void *dst, const void *src, size_t n) {
-  uint8_t *d = dst;
-  const uint8_t *s = src;
-  for (; n >= 64; n -= 64, d += 64, s += 64) {
-    __m128i a = _mm_loadu_si128((const __m128i *)s), b = _mm_loadu_si128((const __m128i *)(s + 16));
-    __m128i c = _mm_loadu_si128((const __m128i *)(s + 32));
-    __m128i e = _mm_loadu_si128((const __m128i *)(s + 48));
-    _mm_storeu_si128((__m128i *)d, a);
-    _mm_storeu_si128((__m128i *)(d + 16), b);
-    _mm_storeu_si128((__m128i *)(d + 32), c);
-    _mm_storeu_si128((__m128i *)(d + 48), e);
-  }
-  if (n > 0)
-    memcpy(d, s, n); /* under 256 bytes newlib copies through the cache */
-}
 
 static int one(enum blkdev_op op, uint64_t sector, void *buf, size_t len) {
   struct blkdev_req req = {.op = op, .sector = sector, .buf = buf, .len = len};
@@ -94,7 +77,7 @@ int blkdev_queued_io(enum blkdev_op op, uint64_t sector, void *buf, size_t len) 
   q->req = (struct blkdev_req){.op = op, .sector = sector, .buf = data, .len = len};
   q->done = false;
   if (op == BLKDEV_WRITE)
-    blkdev_copy(data, buf, len);
+    memcpy(data, buf, len);
   queue[queued++] = q;
   if (queued < QUEUE_MAX)
     guest_yield();
@@ -102,7 +85,7 @@ int blkdev_queued_io(enum blkdev_op op, uint64_t sector, void *buf, size_t len) 
     submit_queue();
   int ret = q->req.ret;
   if (op == BLKDEV_READ && ret == 0)
-    blkdev_copy(buf, data, len); /* the caller's stack is its own again */
+    memcpy(buf, data, len); /* the caller's stack is its own again */
   guest_free(q);
   return ret;
 }

@@ -82,7 +82,7 @@ static int bounce_io(bool write, uint8_t *bounce, uint64_t off, uint8_t *buf, si
   if (!write) {
     err = blkdev_read(first, bounce, span);
     if (err == 0)
-      blkdev_copy(buf, bounce + in, len);
+      memcpy(buf, bounce + in, len);
     return err;
   }
   /* The sectors at either end keep the bytes this write does not cover. */

@@ -24,10 +24,6 @@ static int batches, writes, reads, flushes;
 static int fail_writes;        /* the next writes fail with EIO */
 static int flush_after_writes; /* FLUSH came after every write of its batch */
 
-void blkdev_copy(void *dst, const void *src, size_t n) {
-  memcpy(dst, src, n);
-}
-
 const struct blkdev_info *blkdev_info(void) {
   return &disk_info;
 }

@@ -65,17 +65,6 @@ int blkdev_read(uint64_t sector, void *buf, size_t len);
 int blkdev_write(uint64_t sector, const void *buf, size_t len);
 int blkdev_flush(void);
 
-/*
- * memcpy for disk data moving between the block layer's buffers and a
- * caller's: the destination ends up in the cache. newlib's x86_64 memcpy
- * writes anything from 256 bytes up with non-temporal stores, which send
- * it past the cache to memory, so a program that reads a file and then
- * processes what it read (sha256sum) would fetch it all back from memory;
- * measured in the guest, 128 KiB copies take 0.16 s per GiB that way
- * against 0.09 s here.
- */
-void blkdev_copy(void *dst, const void *src, size_t n);
-
 /* The largest request blkdev_queued_io queues (it copies the data). */
 #define BLKDEV_QUEUED_MAX (64u * 1024)
 
