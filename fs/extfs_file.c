@@ -8,8 +8,9 @@
 #define IO_CHUNK (1u << 30)
 /* Reads with at least this many whole blocks skip ext2fs_file_read for them. */
 #define FAST_READ_BLOCKS 16
-/* Reads this large into aligned memory go straight there rather than through the window. */
-#define RA_DIRECT_MIN (2u << 20)
+/* Reads this large into aligned memory go straight there rather than through the read-ahead: an
+ * exit costs less than the copy out of a chunk (28 us against about 65 us per MiB). */
+#define RA_DIRECT_MIN (1u << 20)
 
 /* A new regular file name in its parent directory, written before the name points to it. */
 static int create(const char *path, mode_t mode, ext2_ino_t *out) {

@@ -27,9 +27,13 @@
  * the host fills on its own thread while the program works, one VM exit per
  * chunk instead of one per read, as the page cache's read-ahead does for a
  * raw disk on Linux. Other reads go to the disk as they are (a random 4 KiB
- * read stays 4 KiB), as do reads of a chunk or more. Writes drop what the
- * stream holds.
+ * read stays 4 KiB), as do large aligned reads: from DIRECT_READ_MIN up, an
+ * exit costs less than the stream's copy out of a chunk (28 us against about
+ * 65 us per MiB), and the host's copy into the caller's buffer is the only
+ * one, as on Linux. Writes drop what the stream holds.
  */
+#define DIRECT_READ_MIN (1u << 20)
+
 struct blk_file {
   struct port_file file;
   off_t pos;
@@ -174,7 +178,8 @@ static ssize_t blk_read(struct port_file *f, void *buf, size_t len) {
     blkdev_stream_drop(&b->ra, disk_bytes(info));
     b->ra_writes = write_generation;
   }
-  if (len < BLKDEV_STREAM_CHUNK && !(f->flags & O_DIRECT))
+  bool large = len >= DIRECT_READ_MIN && aligned(buf, (uint64_t)b->pos, len, info->sector_size);
+  if (!large && !(f->flags & O_DIRECT))
     n = blkdev_stream_read(&b->ra, buf, len, (uint64_t)b->pos);
   if (n == -EAGAIN) {
     n = blk_io(false, buf, len, b->pos);

@@ -10,10 +10,12 @@
 #include "output.h"
 #include "sha256.h"
 
-/* 128 KiB reads: measured on 1 GiB here, 1.3-1.5x faster than 1 MiB reads, because the kernel's
- * copy and the hash then share L2 (a 1 MiB buffer is hashed from L3); still few enough reads that
- * per-call costs (syscalls, VM exits in the guest) stay small. */
-#define CHUNK (128 << 10)
+/* 4 MiB reads into page-aligned memory. On Linux the read size hardly matters (1 GiB from the
+ * page cache, medians of 8 interleaved runs: 128 KiB 0.855 s, 512 KiB 0.838, 1 MiB 0.849, 2 MiB
+ * 0.837, 4 MiB 0.853); in a VM each read that reaches the host costs an exit (28 us here), and a
+ * large aligned one lands straight in this buffer, so 4 MiB reads cost 256 exits per GiB and no
+ * copy besides the host's, as the kernel's on Linux. */
+#define CHUNK (4 << 20)
 
 static unsigned char *chunk;
 static unsigned long long total_bytes;
@@ -81,7 +83,7 @@ int main(int argc, char **argv) {
   if (nfiles == 0)
     files = stdin_only, nfiles = 1;
 
-  chunk = malloc(CHUNK);
+  chunk = aligned_alloc(4096, CHUNK);
   if (!chunk) {
     print_stderr("sha256sum: %s\n", strerror(ENOMEM));
     return 1;

@@ -745,6 +745,39 @@ static int cmd_open(const char *path) {
   return 0;
 }
 
+/* ---- crc PATH SIZE: reads PATH to its end in reads of SIZE bytes into an unaligned buffer (so
+ * every read goes through the read-ahead, never straight into the buffer) and prints the CRC-32
+ * (zlib's) of what it read. ---- */
+
+static int cmd_crc(const char *path, size_t size) {
+  static uint32_t table[256];
+  for (uint32_t i = 0; i < 256; i++) {
+    uint32_t c = i;
+    for (int k = 0; k < 8; k++)
+      c = c & 1 ? 0xedb88320u ^ (c >> 1) : c >> 1;
+    table[i] = c;
+  }
+  int fd = open(path, O_RDONLY);
+  unsigned char *mem = malloc(size + 1);
+  if (fd < 0 || mem == NULL || size == 0) {
+    printf("crc %s: %s\n", path, strerror(errno));
+    return 1;
+  }
+  unsigned char *buf = mem + 1;
+  uint32_t crc = 0xffffffffu;
+  unsigned long long total = 0;
+  ssize_t n;
+  while ((n = read(fd, buf, size)) > 0) {
+    for (ssize_t i = 0; i < n; i++)
+      crc = table[(crc ^ buf[i]) & 0xff] ^ (crc >> 8);
+    total += (unsigned long long)n;
+  }
+  printf("crc=%08x bytes=%llu%s\n", crc ^ 0xffffffffu, total, n < 0 ? " (read failed)" : "");
+  free(mem);
+  close(fd);
+  return n < 0;
+}
+
 int main(int argc, char **argv) {
   if (argc >= 3 && strcmp(argv[1], "tree") == 0)
     return walk(argv[2]);
@@ -764,10 +797,12 @@ int main(int argc, char **argv) {
     return cmd_open(argv[2]);
   if (argc == 2 && strcmp(argv[1], "ra") == 0)
     return cmd_ra();
+  if (argc == 4 && strcmp(argv[1], "crc") == 0)
+    return cmd_crc(argv[2], (size_t)atol(argv[3]));
   if ((argc == 5 || argc == 6) && strcmp(argv[1], "blkq") == 0)
     return cmd_blkq(atoi(argv[2]), atoi(argv[3]), atoi(argv[4]), argc == 6);
   fprintf(stderr,
           "usage: fstest tree DIR | ops | sync N TAG | blk | blkq THREADS FORKS ROUNDS [sync] "
-          "| ra | full | ro | open PATH | speed PATH [MiB]\n");
+          "| ra | full | ro | open PATH | speed PATH [MiB] | crc PATH SIZE\n");
   return 2;
 }
