@@ -213,28 +213,40 @@ static void *ring_thread(void *arg) {
     if (ppoll(&fd, 1, NULL, NULL) > 0)
       drain_fd(r->kick_fd);
   }
-  uint64_t last = now_ns();
+  /*
+   * How long to stay awake: after a frame went to the guest, long enough for
+   * its answer (poll_ns); after a frame left, only briefly, for the next one
+   * of a burst. Between a response and the client's next request this
+   * thread sleeps in ppoll: the guest polls then, and on two cores the
+   * client needs the other one.
+   */
+  uint64_t awake_until = now_ns() + r->poll_ns, linger_ns = r->poll_ns / 8;
   while (!atomic_load(&r->stop)) {
-    uint32_t moved = 0;
-    if (!atomic_load(&r->broken)) {
-      moved = receive_waiting(r, s);
-      uint32_t sent = send_locked(r, s, false);
-      atomic_fetch_add(&r->tx_thread, sent);
-      moved += sent;
-    }
-    uint64_t now = now_ns();
-    if (moved) {
-      last = now;
-    } else if (atomic_load(&r->broken)) {
+    if (atomic_load(&r->broken)) {
       struct pollfd fd = {.fd = r->kick_fd, .events = POLLIN};
       if (ppoll(&fd, 1, NULL, NULL) > 0)
         drain_fd(r->kick_fd);
-    } else if (now - last < r->poll_ns) {
-      sched_yield(); /* polling, but the client on this core comes first */
-    } else {
-      sleep_until_needed(r, s);
-      last = now_ns();
+      continue;
     }
+    uint32_t got = receive_waiting(r, s), sent = send_locked(r, s, false);
+    atomic_fetch_add(&r->tx_thread, sent);
+    uint64_t now = now_ns();
+    if (got && now + r->poll_ns > awake_until)
+      awake_until = now + r->poll_ns;
+    if (sent && now + linger_ns > awake_until)
+      awake_until = now + linger_ns;
+    if (got || sent)
+      continue;
+    if (now >= awake_until) {
+      sleep_until_needed(r, s);
+      awake_until = now_ns() + linger_ns;
+      continue;
+    }
+    /* Watch tx in memory for a while before the next look at the backend (a system call);
+     * a client that wants this core gets it first. */
+    for (int i = 0; i < 64 && load_acquire(&s->tx_head) == load_acquire(&s->tx_tail); i++)
+      __builtin_ia32_pause();
+    sched_yield();
   }
   return NULL;
 }
