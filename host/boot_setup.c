@@ -105,8 +105,10 @@ enum boot_setup_result boot_setup_run(struct boot_setup *b) {
   char kvm_err[256];
   int rc = kvm_vm_create(b->cpu, kvm_err, sizeof(kvm_err));
   atomic_store(&j.vm_made, rc == 0 ? 1 : -1);
-  if (rc == 0)
+  if (rc == 0) {
+    kvm_vm_split_irqchip(b->cpu);
     rc = kvm_vcpu_create(b->cpu, kvm_err, sizeof(kvm_err));
+  }
   take_jobs(&j);
   if (helper) {
     /* Not done yet (not even started, or held up on its CPU): it may finish on ours while

@@ -25,6 +25,9 @@ struct kvm_vcpu {
  */
 int kvm_vcpu_open(struct kvm_vcpu *cpu, char *err, size_t errlen);
 int kvm_vm_create(struct kvm_vcpu *cpu, char *err, size_t errlen);
+/* Before kvm_vcpu_create: the vCPU gets an in-kernel local APIC (no PIC/IOAPIC), which
+ * makes creating and destroying it cheaper (see kvm_vcpu.c). Best effort. */
+void kvm_vm_split_irqchip(struct kvm_vcpu *cpu);
 int kvm_vm_map_ram(struct kvm_vcpu *cpu, struct guest_mem *mem, char *err, size_t errlen);
 int kvm_vcpu_create(struct kvm_vcpu *cpu, char *err, size_t errlen);
 int kvm_vcpu_query_cpuid(struct kvm_vcpu *cpu, char *err, size_t errlen);
