@@ -36,10 +36,11 @@ struct net_ring {
   struct unikvm_net_ring *_Atomic shared; /* the guest's rings, NULL until offered */
   uint32_t slots, mask;
   uint32_t tx_tail; /* under tx_lock */
-  uint32_t rx_used; /* the thread's */
+  uint32_t rx_used; /* under rx_lock */
   uint64_t poll_ns;
   pthread_t thread;
   pthread_mutex_t tx_lock; /* the thread and POLL on the vCPU both send */
+  pthread_mutex_t rx_lock; /* and both receive */
   int wake_fd;             /* thread -> vCPU: rx filled while the guest waits in POLL */
   int kick_fd;             /* vCPU -> thread: rings offered, rx made room, stop */
   atomic_bool running;     /* the thread is in ring_thread: past glibc's start-up */
@@ -180,6 +181,16 @@ static uint32_t receive_waiting(struct net_ring *r, struct unikvm_net_ring *s) {
   return got;
 }
 
+static uint32_t receive_locked(struct net_ring *r, struct unikvm_net_ring *s, bool wait) {
+  if (wait)
+    pthread_mutex_lock(&r->rx_lock);
+  else if (pthread_mutex_trylock(&r->rx_lock) != 0)
+    return 0; /* the vCPU is receiving right now */
+  uint32_t n = atomic_load(&r->broken) ? 0 : receive_waiting(r, s);
+  pthread_mutex_unlock(&r->rx_lock);
+  return n;
+}
+
 /*
  * Nothing moved for poll_ns: sleep until the backend has a frame (when rx
  * has room for it) or the vCPU kicks. `polling` tells the guest first what
@@ -187,16 +198,20 @@ static uint32_t receive_waiting(struct net_ring *r, struct unikvm_net_ring *s) {
  * this thread sees it and does not sleep.
  */
 static void sleep_until_needed(struct net_ring *r, struct unikvm_net_ring *s) {
-  bool room = load_acquire(&s->rx_avail) != r->rx_used;
-  __atomic_store_n(&s->polling, room ? UNIKVM_NET_RING_POLL_RX : 0u, __ATOMIC_RELAXED);
+  /* The backend is watched only for a guest that polls rx: one that waits in POLL reads
+   * it on the vCPU (one wake-up instead of two), and a full rx has nowhere to put frames. */
+  bool watch = __atomic_load_n(&s->guest_polls, __ATOMIC_RELAXED) &&
+               load_acquire(&s->rx_avail) != load_acquire(&s->rx_used);
+  __atomic_store_n(&s->polling, watch ? UNIKVM_NET_RING_POLL_RX : 0u, __ATOMIC_RELAXED);
   full_fence();
   bool queued = load_acquire(&s->tx_head) != load_acquire(&s->tx_tail);
-  bool room_now = load_acquire(&s->rx_avail) != r->rx_used;
-  if (!queued && room_now == room) {
+  bool watch_now = __atomic_load_n(&s->guest_polls, __ATOMIC_RELAXED) &&
+                   load_acquire(&s->rx_avail) != load_acquire(&s->rx_used);
+  if (!queued && watch_now == watch) {
     struct pollfd fds[2] = {{.fd = r->kick_fd, .events = POLLIN},
                             {.fd = r->net->fd, .events = POLLIN}};
     atomic_fetch_add(&r->sleeps, 1);
-    if (ppoll(fds, room ? 2 : 1, NULL, NULL) > 0 && (fds[0].revents & POLLIN))
+    if (ppoll(fds, watch ? 2 : 1, NULL, NULL) > 0 && (fds[0].revents & POLLIN))
       drain_fd(r->kick_fd);
   }
   __atomic_store_n(&s->polling, UNIKVM_NET_RING_POLL_TX | UNIKVM_NET_RING_POLL_RX,
@@ -228,7 +243,7 @@ static void *ring_thread(void *arg) {
         drain_fd(r->kick_fd);
       continue;
     }
-    uint32_t got = receive_waiting(r, s), sent = send_locked(r, s, false);
+    uint32_t got = receive_locked(r, s, false), sent = send_locked(r, s, false);
     atomic_fetch_add(&r->tx_thread, sent);
     uint64_t now = now_ns();
     if (got && now + r->poll_ns > awake_until)
@@ -264,6 +279,7 @@ int net_ring_start(struct vm *vm, struct net_device *net, uint64_t poll_ns, char
   r->wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
   r->kick_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
   if (r->wake_fd < 0 || r->kick_fd < 0 || pthread_mutex_init(&r->tx_lock, NULL) != 0 ||
+      pthread_mutex_init(&r->rx_lock, NULL) != 0 ||
       pthread_create(&r->thread, NULL, ring_thread, r) != 0) {
     snprintf(err, errlen, "cannot start the ring thread: %s", strerror(errno));
     return -1;
@@ -321,23 +337,31 @@ uint64_t net_ring_wait(struct vm *vm, struct net_ring *r, uint64_t timeout_ns) {
   if (atomic_load(&r->broken))
     return stop_broken(vm, r);
   atomic_fetch_add(&r->tx_vcpu, send_locked(r, s, true));
-  /* A thread that stopped reading for want of rx room needs telling that the guest made some. */
-  if (!(__atomic_load_n(&s->polling, __ATOMIC_ACQUIRE) & UNIKVM_NET_RING_POLL_RX)) {
+  /* A guest that polls rx wants the thread awake to fill it: it sleeps without watching. */
+  if (__atomic_load_n(&s->guest_polls, __ATOMIC_RELAXED) &&
+      !(__atomic_load_n(&s->polling, __ATOMIC_ACQUIRE) & UNIKVM_NET_RING_POLL_RX)) {
     signal_fd(r->kick_fd);
     atomic_fetch_add(&r->kicks, 1);
   }
   drain_fd(r->wake_fd); /* a wake-up meant for an earlier wait */
-  uint64_t ready = rx_ready(s);
-  if (ready || timeout_ns == 0)
-    return ready;
-  struct timespec left = {.tv_sec = (time_t)(timeout_ns / 1000000000u),
-                          .tv_nsec = (long)(timeout_ns % 1000000000u)};
-  struct pollfd fd = {.fd = r->wake_fd, .events = POLLIN};
-  /* A signal ends the wait early; the guest polls again if it must. */
-  ppoll(&fd, 1, timeout_ns == UINT64_MAX ? NULL : &left, NULL);
-  if (atomic_load(&r->broken))
-    return stop_broken(vm, r);
-  return rx_ready(s);
+  bool forever = timeout_ns == UINT64_MAX;
+  uint64_t deadline = forever ? UINT64_MAX : now_ns() + timeout_ns;
+  for (;;) {
+    receive_locked(r, s, true);
+    if (atomic_load(&r->broken))
+      return stop_broken(vm, r);
+    uint64_t ready = rx_ready(s), now = now_ns();
+    if (ready || now >= deadline || vm_stop_signal)
+      return ready;
+    /* The backend itself, and the thread's wake-up for frames it took meanwhile. */
+    struct pollfd fds[2] = {{.fd = r->wake_fd, .events = POLLIN},
+                            {.fd = r->net->fd, .events = POLLIN}};
+    uint64_t left = deadline - now;
+    struct timespec ts = {.tv_sec = (time_t)(left / 1000000000u),
+                          .tv_nsec = (long)(left % 1000000000u)};
+    if (ppoll(fds, 2, forever ? NULL : &ts, NULL) > 0 && (fds[0].revents & POLLIN))
+      drain_fd(r->wake_fd);
+  }
 }
 
 void net_ring_stop(struct net_ring *r) {
@@ -354,6 +378,7 @@ void net_ring_free(struct net_ring *r) {
   close(r->wake_fd);
   close(r->kick_fd);
   pthread_mutex_destroy(&r->tx_lock);
+  pthread_mutex_destroy(&r->rx_lock);
   free(r);
 }
 

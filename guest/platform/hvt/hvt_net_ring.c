@@ -27,7 +27,8 @@ struct tx_lent {
 };
 
 static struct unikvm_net_ring *ring;
-static uint64_t poll_ns;
+static uint64_t poll_ns; /* the host's --net-poll: the longest the idle guest polls */
+static uint64_t spin_ns; /* how long it polls now (see adapt_spin) */
 static uint32_t frame_max;
 static uint32_t rx_posted; /* buffers circulating on rx */
 static uint32_t rx_next;   /* the next rx entry to hand out */
@@ -61,7 +62,7 @@ bool hvt_ring_start(uint8_t *const *bufs, uint32_t nbufs, uint32_t max, uint8_t 
     return false;
   }
   ring = r;
-  poll_ns = arg.poll_ns;
+  poll_ns = spin_ns = arg.poll_ns;
   frame_max = max;
   rx_posted = nbufs;
   arena = tx_arena;
@@ -219,32 +220,72 @@ static bool poll_rx(uint64_t deadline) {
   }
 }
 
-bool hvt_ring_exchange(uint64_t timeout_ns, bool attached) {
-  tx_reclaim();
+/*
+ * Polling pays only while frames come back within the window. As KVM does
+ * for halt polling: a window that saw a frame stays; one that did not is
+ * grown when the frame came soon after it ended (it was too short) and
+ * halved when the wait went on longer than the longest window (polling
+ * there only burns a core, which on a small host the client needs), down
+ * to no polling at all below a tenth of the maximum.
+ */
+static void adapt_spin(bool frame_came, uint64_t waited_ns) {
+  if (frame_came && waited_ns < poll_ns) {
+    spin_ns = spin_ns == 0 ? poll_ns / 4 : spin_ns * 2;
+    if (spin_ns > poll_ns)
+      spin_ns = poll_ns;
+  } else if (!frame_came || waited_ns >= poll_ns) {
+    spin_ns /= 2;
+    if (spin_ns < poll_ns / 10)
+      spin_ns = 0;
+  }
+}
+
+/* Frames queued on tx that the host's thread is not watching for: only POLL sends them. */
+static bool tx_needs_exit(void) {
+  __atomic_thread_fence(__ATOMIC_SEQ_CST);
+  return tx_head != load_acquire(&ring->tx_tail) &&
+         !(__atomic_load_n(&ring->polling, __ATOMIC_RELAXED) & UNIKVM_NET_RING_POLL_TX);
+}
+
+static void drop_unattached(bool attached) {
   if (!attached)
     while (rx_waiting())
       hvt_ring_release(); /* nobody takes frames yet: drop them */
+}
+
+bool hvt_ring_exchange(uint64_t timeout_ns, bool attached) {
+  tx_reclaim();
+  drop_unattached(attached);
   uint64_t now = guest_clock_monotonic_ns();
   uint64_t deadline = timeout_ns > UINT64_MAX - now ? UINT64_MAX : now + timeout_ns;
-  uint64_t poll_until = poll_ns < deadline - now ? now + poll_ns : deadline;
-  if (attached && poll_rx(poll_until)) {
-    if (tx_head == load_acquire(&ring->tx_tail) ||
-        (__atomic_load_n(&ring->polling, __ATOMIC_ACQUIRE) & UNIKVM_NET_RING_POLL_TX))
-      return true;
-    timeout_ns = 0; /* frames to process: only send what the host would leave queued */
-  } else if (timeout_ns != UINT64_MAX) {
-    now = guest_clock_monotonic_ns();
-    timeout_ns = deadline > now ? deadline - now : 0;
+  bool spin = attached && spin_ns > 0 && timeout_ns > 0 && !rx_waiting();
+  __atomic_store_n(&ring->guest_polls, spin ? 1u : 0u, __ATOMIC_RELAXED);
+  if (spin && !(__atomic_load_n(&ring->polling, __ATOMIC_ACQUIRE) & UNIKVM_NET_RING_POLL_RX)) {
+    /* The host's thread sleeps without watching the backend: this POLL wakes it. */
+    struct unikvm_hc_poll kick = {.timeout_ns = 0, .ready = 0};
+    hvt_hypercall(UNIKVM_HC_POLL, &kick);
   }
+  if (spin && poll_rx(spin_ns < deadline - now ? now + spin_ns : deadline) && !tx_needs_exit())
+    return true; /* the window saw a frame: it stays as it is */
+  if (rx_waiting() && !tx_needs_exit())
+    return true;
+  now = guest_clock_monotonic_ns();
+  uint64_t wait_ns = rx_waiting()             ? 0
+                     : deadline == UINT64_MAX ? UINT64_MAX
+                     : deadline > now         ? deadline - now
+                                              : 0;
   ring->rx_seen = rx_next;
   __atomic_store_n(&ring->guest_waiting, 1u, __ATOMIC_RELAXED);
   __atomic_thread_fence(__ATOMIC_SEQ_CST); /* the flag before the host's rx_used */
-  struct unikvm_hc_poll arg = {.timeout_ns = rx_waiting() ? 0 : timeout_ns, .ready = 0};
+  if (rx_waiting())
+    wait_ns = 0;
+  struct unikvm_hc_poll arg = {.timeout_ns = wait_ns, .ready = 0};
   hvt_hypercall(UNIKVM_HC_POLL, &arg);
   __atomic_store_n(&ring->guest_waiting, 0u, __ATOMIC_RELAXED);
+  /* Only waits for frames teach the window; ends set by a sleeper's deadline do not. */
+  if (wait_ns > 0 && attached && (rx_waiting() || wait_ns == UINT64_MAX))
+    adapt_spin(rx_waiting(), guest_clock_monotonic_ns() - now);
   tx_reclaim();
-  if (!attached)
-    while (rx_waiting())
-      hvt_ring_release();
+  drop_unattached(attached);
   return rx_waiting();
 }
