@@ -70,12 +70,17 @@ uint64_t vm_wait_ready(struct vm *vm, uint64_t timeout_ns) {
   if (vm->net->gate && net_gate_pending(vm->net->gate))
     return UNIKVM_READY_NET_RX; /* frames the gate released are ready now */
   /* A clone waits for its own queue, not for the backend the dispatcher reads. */
-  struct pollfd pfd = {.fd = vm->net->rxq ? vm->net->rxq->event_fd : vm->net->fd, .events = POLLIN};
   for (;;) {
+    struct pollfd pfd = {.fd = vm->net->rxq ? vm->net->rxq->event_fd : net_watch_fd(vm->net),
+                         .events = POLLIN};
     struct timespec left = time_left(&deadline);
     int n = ppoll(&pfd, 1, forever ? NULL : &left, NULL);
+    if (n > 0 && !vm->net->rxq)
+      net_note_poll(vm->net, pfd.revents, vm->console_err_fd);
+    if (n > 0 && (pfd.revents & POLLIN))
+      return UNIKVM_READY_NET_RX;
     if (n > 0)
-      return (pfd.revents & POLLIN) ? UNIKVM_READY_NET_RX : 0;
+      continue; /* the backend just went away: wait out the timeout */
     if (n == 0 || errno != EINTR || vm_stop_signal)
       return 0;
   }

@@ -3,12 +3,14 @@
 
 #include <errno.h>
 #include <inttypes.h>
+#include <poll.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
 #include "exit_status.h"
+#include "fd_printf.h"
 #include "frame_queue.h"
 #include "hypercall.h"
 #include "net_gate.h"
@@ -179,6 +181,14 @@ int hc_net_io(struct vm *vm, uint64_t arg_gpa) {
   arg->rx_done = got;
   arg->rx_pending = (got == rx_count && rx_count > 0) || (net->gate && net_gate_pending(net->gate));
   return 0;
+}
+
+void net_note_poll(struct net_device *net, short revents, int err_fd) {
+  if (net->backend_gone || (revents & POLLIN) || !(revents & (POLLERR | POLLHUP | POLLNVAL)))
+    return;
+  net->backend_gone = true;
+  fd_printf(err_fd, "unikvm: --net: the backend is gone (%s); the NIC stays without frames\n",
+            net->message_socket ? "the user-mode helper ended" : "the tap interface was deleted");
 }
 
 void net_print_stats(const struct net_device *net, FILE *out) {

@@ -23,7 +23,17 @@ struct net_device {
   struct net_gate *gate;   /* --reset-per-request: one client connection at a time (net_gate.h) */
   struct frame_queue *rxq; /* --clones: this clone's frames (fd is the shared backend, for tx) */
   struct net_ring *ring;   /* the guest's shared rings and their thread (net_ring.h), or NULL */
+  bool backend_gone;       /* the tap was deleted or the helper ended: nothing to wait on */
 };
+
+/* The fd to wait on for frames: -1 (which poll skips) once the backend is gone. */
+static inline int net_watch_fd(const struct net_device *net) {
+  return net->backend_gone ? -1 : net->fd;
+}
+
+/* After a poll of net_watch_fd: an error or hang-up with nothing to read means the backend is
+ * gone (an endless stream of such wake-ups would be a busy loop); says so once on ERR_FD. */
+void net_note_poll(struct net_device *net, short revents, int err_fd);
 
 /* Largest frame the guest may send or must be able to receive. */
 static inline uint32_t net_frame_max(const struct net_device *net) {

@@ -209,10 +209,12 @@ static void sleep_until_needed(struct net_ring *r, struct unikvm_net_ring *s) {
                    load_acquire(&s->rx_avail) != load_acquire(&s->rx_used);
   if (!queued && watch_now == watch) {
     struct pollfd fds[2] = {{.fd = r->kick_fd, .events = POLLIN},
-                            {.fd = r->net->fd, .events = POLLIN}};
+                            {.fd = net_watch_fd(r->net), .events = POLLIN}};
     atomic_fetch_add(&r->sleeps, 1);
     if (ppoll(fds, watch ? 2 : 1, NULL, NULL) > 0 && (fds[0].revents & POLLIN))
       drain_fd(r->kick_fd);
+    if (watch)
+      net_note_poll(r->net, fds[1].revents, r->vm->console_err_fd);
   }
   __atomic_store_n(&s->polling, UNIKVM_NET_RING_POLL_TX | UNIKVM_NET_RING_POLL_RX,
                    __ATOMIC_RELAXED);
@@ -355,12 +357,13 @@ uint64_t net_ring_wait(struct vm *vm, struct net_ring *r, uint64_t timeout_ns) {
       return ready;
     /* The backend itself, and the thread's wake-up for frames it took meanwhile. */
     struct pollfd fds[2] = {{.fd = r->wake_fd, .events = POLLIN},
-                            {.fd = r->net->fd, .events = POLLIN}};
+                            {.fd = net_watch_fd(r->net), .events = POLLIN}};
     uint64_t left = deadline - now;
     struct timespec ts = {.tv_sec = (time_t)(left / 1000000000u),
                           .tv_nsec = (long)(left % 1000000000u)};
     if (ppoll(fds, 2, forever ? NULL : &ts, NULL) > 0 && (fds[0].revents & POLLIN))
       drain_fd(r->wake_fd);
+    net_note_poll(r->net, fds[1].revents, vm->console_err_fd);
   }
 }
 

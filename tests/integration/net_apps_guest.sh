@@ -454,4 +454,23 @@ expect_stdout_has "tap: sockperf ping-pong udp: latency summary" 'Summary: Laten
 guest_alive "tap sockperfd"
 stop_guest
 
+# ==== tap deleted under a running guest ===========================================================
+# Its fd then reports an error for ever: waiting on it would be a busy loop of wake-ups (and of
+# VM exits). unikvm says once that the backend is gone, stops watching it, and the guest idles.
+for poll in 200 0; do
+  make_ns
+  guest_start "gone-$poll" build/httpd.elf "${TAP_OPTS[@]}" --net-poll $poll --
+  run_ns curl -sS -o /dev/null -w '%{http_code}' --max-time 10 "http://$G:8080/"
+  expect_stdout "tap gone (--net-poll $poll): served before" 200
+  in_ns ip link del tap0
+  sleep 2
+  check "tap gone (--net-poll $poll): the guest still runs" "it exited" kill -0 "$GPID"
+  stop_guest
+  check "tap gone (--net-poll $poll): said once" "$(cat "$GERR")" \
+    test "$(grep -c 'the backend is gone (the tap interface was deleted)' "$GERR")" = 1
+  exits=$(sed -n 's/.* exits=\([0-9]*\) .*/\1/p' "$GERR")
+  check "tap gone (--net-poll $poll): no busy loop of exits (${exits:-?} in ~2 s idle)" "$(cat "$GERR")" \
+    test "${exits:-999999}" -lt 2000
+done
+
 summary
