@@ -140,17 +140,7 @@ static uint32_t send_queued(struct net_ring *r, struct unikvm_net_ring *s) {
   return pending;
 }
 
-static uint32_t send_locked(struct net_ring *r, struct unikvm_net_ring *s, bool wait) {
-  if (wait)
-    pthread_mutex_lock(&r->tx_lock);
-  else if (pthread_mutex_trylock(&r->tx_lock) != 0)
-    return 0; /* the vCPU is sending right now */
-  uint32_t n = atomic_load(&r->broken) ? 0 : send_queued(r, s);
-  pthread_mutex_unlock(&r->tx_lock);
-  return n;
-}
-
-/* Reads what the backend has into the buffers the guest posted on rx (the thread only). */
+/* Reads what the backend has into the buffers the guest posted on rx. The caller holds rx_lock. */
 static uint32_t receive_waiting(struct net_ring *r, struct unikvm_net_ring *s) {
   uint32_t avail = load_acquire(&s->rx_avail), room = avail - r->rx_used;
   if (room > r->slots)
@@ -181,14 +171,29 @@ static uint32_t receive_waiting(struct net_ring *r, struct unikvm_net_ring *s) {
   return got;
 }
 
-static uint32_t receive_locked(struct net_ring *r, struct unikvm_net_ring *s, bool wait) {
+/*
+ * Runs MOVE (send_queued or receive_waiting) under LOCK: both the thread and
+ * the vCPU's POLL move frames. The thread only tries (WAIT false): when the
+ * vCPU holds the lock it is moving those frames already.
+ */
+static uint32_t move_locked(struct net_ring *r, struct unikvm_net_ring *s, pthread_mutex_t *lock,
+                            uint32_t (*move)(struct net_ring *, struct unikvm_net_ring *),
+                            bool wait) {
   if (wait)
-    pthread_mutex_lock(&r->rx_lock);
-  else if (pthread_mutex_trylock(&r->rx_lock) != 0)
-    return 0; /* the vCPU is receiving right now */
-  uint32_t n = atomic_load(&r->broken) ? 0 : receive_waiting(r, s);
-  pthread_mutex_unlock(&r->rx_lock);
+    pthread_mutex_lock(lock);
+  else if (pthread_mutex_trylock(lock) != 0)
+    return 0;
+  uint32_t n = atomic_load(&r->broken) ? 0 : move(r, s);
+  pthread_mutex_unlock(lock);
   return n;
+}
+
+static uint32_t send_locked(struct net_ring *r, struct unikvm_net_ring *s, bool wait) {
+  return move_locked(r, s, &r->tx_lock, send_queued, wait);
+}
+
+static uint32_t receive_locked(struct net_ring *r, struct unikvm_net_ring *s, bool wait) {
+  return move_locked(r, s, &r->rx_lock, receive_waiting, wait);
 }
 
 /*
