@@ -50,13 +50,14 @@ $(BUILD)/test-hooks/unikvm: $(TEST_HOOKS_OBJS)
 include tests/integration/asan.mk
 
 # ---- apps -------------------------------------------------------------------
-APPS := $(notdir $(wildcard apps/*))
+# apps/lib holds what the apps share (headers), not an app.
+APPS := $(filter-out lib,$(notdir $(wildcard apps/*)))
 
 # The native build is the baseline every benchmark compares against.
 .SECONDEXPANSION:
-$(BUILD)/native/%: $$(wildcard apps/%/*.c)
+$(BUILD)/native/%: $$(wildcard apps/%/*.c apps/%/*.h) $(wildcard apps/lib/*.h)
 	@mkdir -p $(@D)
-	$(HOST_CC) $(NATIVE_CFLAGS) -static -o $@ $^ -lm
+	$(HOST_CC) $(NATIVE_CFLAGS) -static -o $@ $(filter %.c,$^) -lm
 
 ifeq ($(PLATFORM),native)
 APP_TARGET := $(BUILD)/native/$(APP)

@@ -100,7 +100,7 @@ guest_link = $(GUEST_CC) $(GUEST_LDFLAGS) -o $@ $(GUEST_ENTRY_OBJ) $(GUEST_NOTE_
 	-Wl,--start-group $(GUEST_LIB) $(NET_LIB) $(FS_LIBS) $(NEWLIB_LIBC) $(NEWLIB_LIBM) $(GUEST_LIBGCC) -Wl,--end-group
 
 # Apps: build/apps/<app>/*.o from apps/<app>/*.c, linked into build/<app>.elf.
-GUEST_APPS := $(notdir $(patsubst %/,%,$(wildcard apps/*/)))
+GUEST_APPS := $(filter-out lib,$(notdir $(patsubst %/,%,$(wildcard apps/*/))))
 guest_app_objs = $(patsubst %.c,build/%.o,$(wildcard apps/$(1)/*.c))
 
 build/apps/%.o: apps/%.c | $(NEWLIB_STAMP)

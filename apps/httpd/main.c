@@ -14,6 +14,7 @@
 #include <unikvm_snapshot.h>
 #include <unistd.h>
 
+#include "../lib/app_util.h"
 #include "body.h"
 #include "server.h"
 #include "state.h"
@@ -28,33 +29,11 @@ static void usage(void) {
   exit(2);
 }
 
-static unsigned long number(const char *s, unsigned long max) {
-  char *end;
-  errno = 0;
-  unsigned long v = strtoul(s, &end, 10);
-  if (errno || end == s || *end || v > max || s[0] == '-')
-    usage();
-  return v;
-}
-
+/* TCP on PORT (0: any free one, told in *BOUND), or -1 after saying why. */
 static int listen_on(unsigned port, unsigned *bound) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) {
-    perror("httpd: socket");
-    return -1;
-  }
-  int one = 1;
-  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
-  addr.sin_addr.s_addr = htonl(INADDR_ANY);
-  socklen_t len = sizeof addr;
-  if (bind(fd, (struct sockaddr *)&addr, sizeof addr) != 0 || listen(fd, 1024) != 0 ||
-      fcntl(fd, F_SETFL, O_NONBLOCK) != 0 || getsockname(fd, (struct sockaddr *)&addr, &len)) {
+  int fd = app_bound_socket(SOCK_STREAM, port, 1024, bound);
+  if (fd < 0)
     fprintf(stderr, "httpd: port %u: %s\n", port, strerror(errno));
-    close(fd);
-    return -1;
-  }
-  *bound = ntohs(addr.sin_port);
   return fd;
 }
 
@@ -65,16 +44,16 @@ int main(int argc, char **argv) {
   while ((opt = getopt(argc, argv, "p:r:n:c:Xh")) != -1) {
     switch (opt) {
     case 'p':
-      port = (unsigned)number(optarg, 65535);
+      port = (unsigned)app_number(optarg, 65535, usage);
       break;
     case 'r':
       s.root = optarg;
       break;
     case 'n':
-      s.max_requests = number(optarg, ~0UL);
+      s.max_requests = app_number(optarg, ~0UL, usage);
       break;
     case 'c':
-      s.max_conns = (unsigned)number(optarg, 1000000);
+      s.max_conns = (unsigned)app_number(optarg, 1000000, usage);
       if (s.max_conns == 0)
         usage();
       break;

@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "../lib/app_util.h"
 #include "session.h"
 
 static void usage(void) {
@@ -22,34 +23,11 @@ static void usage(void) {
   exit(2);
 }
 
-static unsigned long number(const char *s, unsigned long max) {
-  char *end;
-  errno = 0;
-  unsigned long v = strtoul(s, &end, 10);
-  if (errno || end == s || *end || v > max || s[0] == '-')
-    usage();
-  return v;
-}
-
+/* TCP on PORT (0: any free one, told in *BOUND), or -1 after saying why. */
 static int listen_on(unsigned port, unsigned *bound) {
-  int fd = socket(AF_INET, SOCK_STREAM, 0);
-  if (fd < 0) {
-    perror("iperf3d: socket");
-    return -1;
-  }
-  int one = 1;
-  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
-  addr.sin_addr.s_addr = htonl(INADDR_ANY);
-  socklen_t len = sizeof addr;
-  /* Non-blocking: a connection that vanishes between poll() and accept() must not hang us. */
-  if (bind(fd, (struct sockaddr *)&addr, sizeof addr) != 0 || listen(fd, 64) != 0 ||
-      fcntl(fd, F_SETFL, O_NONBLOCK) != 0 || getsockname(fd, (struct sockaddr *)&addr, &len) != 0) {
+  int fd = app_bound_socket(SOCK_STREAM, port, 64, bound);
+  if (fd < 0)
     fprintf(stderr, "iperf3d: port %u: %s\n", port, strerror(errno));
-    close(fd);
-    return -1;
-  }
-  *bound = ntohs(addr.sin_port);
   return fd;
 }
 
@@ -59,9 +37,9 @@ int main(int argc, char **argv) {
   int opt;
   while ((opt = getopt(argc, argv, "p:n:h")) != -1) {
     if (opt == 'p')
-      port = (unsigned)number(optarg, 65535);
+      port = (unsigned)app_number(optarg, 65535, usage);
     else if (opt == 'n')
-      tests = number(optarg, ~0UL);
+      tests = app_number(optarg, ~0UL, usage);
     else
       usage();
   }

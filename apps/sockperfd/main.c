@@ -15,6 +15,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "../lib/app_util.h"
 #include "serve.h"
 
 static void usage(void) {
@@ -24,45 +25,15 @@ static void usage(void) {
   exit(2);
 }
 
-static unsigned long number(const char *s, unsigned long max) {
-  char *end;
-  errno = 0;
-  unsigned long v = strtoul(s, &end, 10);
-  if (errno || end == s || *end || v > max || s[0] == '-')
-    usage();
-  return v;
-}
-
-static int bound_socket(int type, unsigned port, unsigned *bound) {
-  int fd = socket(AF_INET, type, 0);
-  if (fd < 0)
-    return -1;
-  int one = 1;
-  setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
-  struct sockaddr_in addr = {.sin_family = AF_INET, .sin_port = htons((uint16_t)port)};
-  addr.sin_addr.s_addr = htonl(INADDR_ANY);
-  socklen_t len = sizeof addr;
-  if (bind(fd, (struct sockaddr *)&addr, sizeof addr) != 0 ||
-      (type == SOCK_STREAM && listen(fd, 64) != 0) || fcntl(fd, F_SETFL, O_NONBLOCK) != 0 ||
-      getsockname(fd, (struct sockaddr *)&addr, &len) != 0) {
-    int saved = errno;
-    close(fd);
-    errno = saved;
-    return -1;
-  }
-  *bound = ntohs(addr.sin_port);
-  return fd;
-}
-
 /* UDP and TCP on the same port number: with -p 0 the TCP port is chosen first and the UDP
  * socket takes the same number (retrying a few times if that UDP port is taken). */
 static int open_sockets(unsigned port, int *udp, int *tcp, unsigned *bound) {
   for (int attempt = 0; attempt < 20; attempt++) {
-    *tcp = bound_socket(SOCK_STREAM, port, bound);
+    *tcp = app_bound_socket(SOCK_STREAM, port, 64, bound);
     if (*tcp < 0)
       return -1;
     unsigned same;
-    *udp = bound_socket(SOCK_DGRAM, *bound, &same);
+    *udp = app_bound_socket(SOCK_DGRAM, *bound, 0, &same);
     if (*udp >= 0)
       return 0;
     int saved = errno;
@@ -100,9 +71,9 @@ int main(int argc, char **argv) {
   int opt;
   while ((opt = getopt(argc, argv, "p:c:h")) != -1) {
     if (opt == 'p')
-      port = (unsigned)number(optarg, 65535);
+      port = (unsigned)app_number(optarg, 65535, usage);
     else if (opt == 'c')
-      max_conns = number(optarg, 100000);
+      max_conns = app_number(optarg, 100000, usage);
     else
       usage();
   }
