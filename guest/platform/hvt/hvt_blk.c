@@ -94,8 +94,10 @@ int blkdev_post_reads(struct blkdev_async *recs, const struct blkdev_req *reqs, 
   size_t refused = 0;
   for (size_t i = 0; i < count; i++)
     refused += __atomic_load_n(&host_req(&recs[i])->ret, __ATOMIC_ACQUIRE) == -UNIKVM_EINVAL;
-  if (refused == count)
-    async_refused = true;
+  if (refused == count) {
+    async_refused = true; /* an older host: the caller reads them the usual way */
+    return -UNIKVM_EINVAL;
+  }
   return 0;
 }
 
