@@ -8,33 +8,12 @@
 
 #include "exit_status.h"
 #include "fd_printf.h"
+#include "unikvm/x86_vectors.h"
 #include "x86_layout.h"
 
 /* What the CPL 0 stub leaves on its stack, lowest address first. */
 struct exception_frame {
   uint64_t rdx, vector, error, rip, cs, rflags, rsp, ss;
-};
-
-static const char *const vector_names[X86_EXC_VECTORS] = {
-    [0] = "divide error (#DE)",
-    [1] = "debug (#DB)",
-    [2] = "NMI",
-    [3] = "breakpoint (#BP)",
-    [4] = "overflow (#OF)",
-    [5] = "bound range (#BR)",
-    [6] = "invalid opcode (#UD)",
-    [7] = "device not available (#NM)",
-    [8] = "double fault (#DF)",
-    [10] = "invalid TSS (#TS)",
-    [11] = "segment not present (#NP)",
-    [12] = "stack fault (#SS)",
-    [13] = "general protection (#GP)",
-    [14] = "page fault (#PF)",
-    [16] = "x87 floating point (#MF)",
-    [17] = "alignment check (#AC)",
-    [18] = "machine check (#MC)",
-    [19] = "SIMD floating point (#XM)",
-    [21] = "control protection (#CP)",
 };
 
 static void dump_registers(int fd, const struct kvm_regs *r, const struct kvm_sregs *s) {
@@ -78,9 +57,9 @@ int fault_report_exception(struct vm *vm, struct kvm_vcpu *cpu) {
   regs.rdx = frame.rdx;
   sregs.cs.selector = (uint16_t)frame.cs;
   sregs.ss.selector = (uint16_t)frame.ss;
-  const char *name = frame.vector < X86_EXC_VECTORS && vector_names[frame.vector]
-                         ? vector_names[frame.vector]
-                         : "unknown exception";
+  const char *name = x86_vector_name(frame.vector);
+  if (!name)
+    name = "unknown exception";
   char extra[96] = "";
   if (frame.vector == 14)
     snprintf(extra, sizeof(extra), " address=0x%llx error=0x%" PRIx64, sregs.cr2, frame.error);

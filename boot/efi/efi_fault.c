@@ -2,6 +2,7 @@
 #include <guest/fmt.h>
 #include <stdint.h>
 #include <stdnoreturn.h>
+#include <unikvm/x86_vectors.h>
 
 #include "efi_con.h"
 #include "efi_io.h"
@@ -13,34 +14,15 @@ struct efi_fault_frame {
   uint64_t vec, err, rip, cs, rflags, rsp, ss;
 };
 
-static const char *const fault_names[32] = {
-    [0] = "divide error (#DE)",
-    [1] = "debug (#DB)",
-    [2] = "NMI",
-    [3] = "breakpoint (#BP)",
-    [4] = "overflow (#OF)",
-    [5] = "bound range (#BR)",
-    [6] = "invalid opcode (#UD)",
-    [7] = "device not available (#NM)",
-    [8] = "double fault (#DF)",
-    [10] = "invalid TSS (#TS)",
-    [11] = "segment not present (#NP)",
-    [12] = "stack fault (#SS)",
-    [13] = "general protection (#GP)",
-    [14] = "page fault (#PF)",
-    [16] = "x87 error (#MF)",
-    [17] = "alignment check (#AC)",
-    [18] = "machine check (#MC)",
-    [19] = "SIMD error (#XM)",
-};
-
 /* Called from the stubs at CPL 0 on the TSS stack; the loader's console is COM1 by now. */
 noreturn void efi_fault(const struct efi_fault_frame *f);
 
 noreturn void efi_fault(const struct efi_fault_frame *f) {
   uint64_t cr2;
   __asm__ __volatile__("mov %%cr2, %0" : "=r"(cr2));
-  const char *name = f->vec < 32 && fault_names[f->vec] ? fault_names[f->vec] : "exception";
+  const char *name = x86_vector_name(f->vec);
+  if (!name)
+    name = "exception";
   char buf[512];
   size_t n = guest_snprintf(
       buf, sizeof(buf),
