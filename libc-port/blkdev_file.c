@@ -13,13 +13,15 @@
  * they are: small ones through the block device's queue, so that the
  * requests of several threads share one exit and are in flight together
  * (queue depth), larger ones in one exit of their own, split into requests
- * of at most DIRECT_REQ_MAX. Anything else goes through a bounce buffer,
- * reading the partial sectors at either end first when writing. The file
- * system caches blocks of its own: writing here while it is mounted is as
- * unwise as writing to a mounted disk on Linux.
+ * of at most DIRECT_REQ_MAX (4 MiB: on a file in the host's page cache one
+ * 4 MiB pread beat four kernel-AIO reads of 1 MiB, sha256sum of 1 GiB 1.01x
+ * against 1.045x native, medians of 10 interleaved runs). Anything else goes
+ * through a bounce buffer, reading the partial sectors at either end first
+ * when writing. The file system caches blocks of its own: writing here while
+ * it is mounted is as unwise as writing to a mounted disk on Linux.
  */
 #define BOUNCE_SIZE    (64u * 1024)
-#define DIRECT_REQ_MAX (1u << 20)
+#define DIRECT_REQ_MAX (4u << 20)
 
 /*
  * A read() that continues the previous one (or starts at 0) is served from
@@ -150,15 +152,16 @@ static ssize_t blk_pwrite(struct port_file *f, const void *buf, size_t len, off_
   return blk_io(true, (uint8_t *)buf, len, off);
 }
 
-/* The disk as a stream: [off, off + len) in requests of at most DIRECT_REQ_MAX bytes, so that
+/* The disk as a stream: [off, off + len) in requests of at most STREAM_REQ_MAX bytes, so that
  * the first part of a chunk can be read while the host still fills the rest. */
+#define STREAM_REQ_MAX (1u << 20)
 static int map_disk(void *ctx, uint64_t off, size_t len, uint8_t *buf, struct blkdev_req *reqs,
                     size_t max, size_t *mapped) {
   (void)ctx;
   uint32_t ssize = blkdev_info()->sector_size;
   size_t n = 0, at = 0;
-  for (; at < len && n < max; at += DIRECT_REQ_MAX) {
-    size_t part = len - at < DIRECT_REQ_MAX ? len - at : DIRECT_REQ_MAX;
+  for (; at < len && n < max; at += STREAM_REQ_MAX) {
+    size_t part = len - at < STREAM_REQ_MAX ? len - at : STREAM_REQ_MAX;
     reqs[n++] = (struct blkdev_req){BLKDEV_READ, (off + at) / ssize, buf + at, part, 0};
   }
   *mapped = at < len ? at : len;
