@@ -250,9 +250,15 @@ static void *ring_thread(void *arg) {
         drain_fd(r->kick_fd);
       continue;
     }
-    uint32_t got = receive_locked(r, s, false), sent = send_locked(r, s, false);
+    /* A guest that does not poll rx waits in POLL, where the vCPU reads the backend: this
+     * thread then only sends what is queued and goes back to sleep. */
+    bool guest_polls = __atomic_load_n(&s->guest_polls, __ATOMIC_RELAXED) != 0;
+    uint32_t got = guest_polls ? receive_locked(r, s, false) : 0;
+    uint32_t sent = send_locked(r, s, false);
     atomic_fetch_add(&r->tx_thread, sent);
     uint64_t now = now_ns();
+    if (!guest_polls)
+      awake_until = now;
     if (got && now + r->poll_ns > awake_until)
       awake_until = now + r->poll_ns;
     if (sent && now + linger_ns > awake_until)

@@ -27,8 +27,10 @@ struct tx_lent {
 };
 
 static struct unikvm_net_ring *ring;
-static uint64_t poll_ns; /* the host's --net-poll: the longest the idle guest polls */
-static uint64_t spin_ns; /* how long it polls now (see adapt_spin) */
+static uint64_t poll_ns;        /* the host's --net-poll: the longest the idle guest polls */
+static uint64_t spin_ns;        /* how long it polls now: poll_ns, or 0 (see adapt_spin) */
+static uint32_t spin_fails;     /* failure score of the last windows (see adapt_spin) */
+static uint32_t waits_unpolled; /* waits in POLL since polling was turned off */
 static uint32_t frame_max;
 static uint32_t rx_posted; /* buffers circulating on rx */
 static uint32_t rx_next;   /* the next rx entry to hand out */
@@ -221,22 +223,35 @@ static bool poll_rx(uint64_t deadline) {
 }
 
 /*
- * Polling pays only while frames come back within the window. As KVM does
- * for halt polling: a window that saw a frame stays; one that did not is
- * grown when the frame came soon after it ended (it was too short) and
- * halved when the wait went on longer than the longest window (polling
- * there only burns a core, which on a small host the client needs), down
- * to no polling at all below a tenth of the maximum.
+ * Polling pays only while frames come back within the window, and here it
+ * can also be what keeps them from coming: a client on the vCPU's CPU gets
+ * that CPU only when the guest stops polling, so each window it waits out
+ * in vain costs that request the whole window. Polling is judged by its
+ * results: a window that saw a frame takes one off a failure score, one
+ * that did not adds three, and a score of twelve (more than about one
+ * window in four in vain) turns polling off: the guest then waits in POLL
+ * at once, one exit per exchange and no CPU burnt. After 256 such waits it
+ * is tried again.
  */
-static void adapt_spin(bool frame_came, uint64_t waited_ns) {
-  if (frame_came && waited_ns < poll_ns) {
-    spin_ns = spin_ns == 0 ? poll_ns / 4 : spin_ns * 2;
-    if (spin_ns > poll_ns)
-      spin_ns = poll_ns;
-  } else if (!frame_came || waited_ns >= poll_ns) {
-    spin_ns /= 2;
-    if (spin_ns < poll_ns / 10)
-      spin_ns = 0;
+#define SPIN_FAIL_COST   3u
+#define SPIN_FAILS_MAX   12u
+#define SPIN_RETRY_AFTER 256u
+
+static void adapt_spin(bool frame_came_while_polling) {
+  if (frame_came_while_polling) {
+    if (spin_fails > 0)
+      spin_fails--;
+  } else if (spin_ns > 0 && (spin_fails += SPIN_FAIL_COST) >= SPIN_FAILS_MAX) {
+    spin_ns = 0;
+    waits_unpolled = 0;
+  }
+}
+
+/* A wait in POLL that a frame ended, while polling is off: count towards the next try. */
+static void count_unpolled_wait(void) {
+  if (spin_ns == 0 && ++waits_unpolled >= SPIN_RETRY_AFTER) {
+    spin_ns = poll_ns;
+    spin_fails = 0;
   }
 }
 
@@ -265,8 +280,10 @@ bool hvt_ring_exchange(uint64_t timeout_ns, bool attached) {
     struct unikvm_hc_poll kick = {.timeout_ns = 0, .ready = 0};
     hvt_hypercall(UNIKVM_HC_POLL, &kick);
   }
-  if (spin && poll_rx(spin_ns < deadline - now ? now + spin_ns : deadline) && !tx_needs_exit())
-    return true; /* the window saw a frame: it stays as it is */
+  bool came = spin && poll_rx(spin_ns < deadline - now ? now + spin_ns : deadline);
+  /* Only a window that ran its full length is a failure: the timeout or the host may end it. */
+  if (spin && (came || guest_clock_monotonic_ns() >= now + spin_ns))
+    adapt_spin(came);
   if (rx_waiting() && !tx_needs_exit())
     return true;
   now = guest_clock_monotonic_ns();
@@ -282,9 +299,8 @@ bool hvt_ring_exchange(uint64_t timeout_ns, bool attached) {
   struct unikvm_hc_poll arg = {.timeout_ns = wait_ns, .ready = 0};
   hvt_hypercall(UNIKVM_HC_POLL, &arg);
   __atomic_store_n(&ring->guest_waiting, 0u, __ATOMIC_RELAXED);
-  /* Only waits for frames teach the window; ends set by a sleeper's deadline do not. */
-  if (wait_ns > 0 && attached && (rx_waiting() || wait_ns == UINT64_MAX))
-    adapt_spin(rx_waiting(), guest_clock_monotonic_ns() - now);
+  if (wait_ns > 0 && rx_waiting())
+    count_unpolled_wait();
   tx_reclaim();
   drop_unattached(attached);
   return rx_waiting();
