@@ -67,11 +67,13 @@ static int offer(uint64_t gpa, uint32_t slots) {
   return hc_net_ring(&fake.vm, ARG_GPA);
 }
 
-/* Offers the rings with every rx slot posted (buffers at BUF_GPA + 64 KiB * i). */
+/* Offers the rings with every rx slot posted (buffers at BUF_GPA + 64 KiB * i), as a guest
+ * that polls rx (so the thread fills it while the guest runs). */
 static void offer_posted(void) {
   for (uint32_t i = 0; i < SLOTS; i++)
     ring->rx[i] = (struct unikvm_net_frame){.data = BUF_GPA + 0x10000u * i, .len = MTU + 14};
   ring->rx_avail = SLOTS;
+  ring->guest_polls = 1;
   assert_int_equal(offer(RING_GPA, SLOTS), 0);
   struct unikvm_hc_net_ring *arg = fake_vm_at(&fake, ARG_GPA);
   assert_int_equal(arg->ret, 0);
@@ -128,6 +130,22 @@ static void test_rx_fills_posted_buffers(void **state) {
   ring->rx_seen = 3;
   assert_int_equal(vm_wait_ready(&fake.vm, 1000000), 0);
   assert_false(fake.vm.stopped);
+}
+
+/* A guest that does not poll rx: the thread leaves the backend alone, POLL on the vCPU reads. */
+static void test_rx_left_to_poll_when_the_guest_does_not_poll(void **state) {
+  (void)state;
+  offer_posted();
+  __atomic_store_n(&ring->guest_polls, 0u, __ATOMIC_RELEASE);
+  usleep(2 * POLL_NS / 1000); /* the thread's awake window ends: it sleeps, not watching */
+  uint8_t frame[64] = {7};
+  assert_int_equal(send(peer, frame, sizeof(frame), 0), (ssize_t)sizeof(frame));
+  usleep(20000);
+  assert_int_equal(__atomic_load_n(&ring->rx_used, __ATOMIC_ACQUIRE), 0);
+  ring->rx_seen = 0;
+  ring->guest_waiting = 1;
+  assert_int_equal(vm_wait_ready(&fake.vm, 30ull * 1000000000u), UNIKVM_READY_NET_RX);
+  assert_int_equal(ring->rx[0].len, 64);
 }
 
 static void test_poll_wakes_when_a_frame_arrives(void **state) {
@@ -251,6 +269,8 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_tx_leaves_without_a_hypercall, setup, teardown),
       cmocka_unit_test_setup_teardown(test_rx_fills_posted_buffers, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_rx_left_to_poll_when_the_guest_does_not_poll, setup,
+                                      teardown),
       cmocka_unit_test_setup_teardown(test_poll_wakes_when_a_frame_arrives, setup, teardown),
       cmocka_unit_test_setup_teardown(test_poll_sends_what_tx_holds, setup, teardown),
       cmocka_unit_test_setup_teardown(test_net_io_refused_once_rings_are_used, setup, teardown),
