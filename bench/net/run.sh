@@ -560,6 +560,8 @@ results_reset
     "downloads (seconds, so without a ratio). Every server is started fresh for each run. wrk fetches \`/\` (httpd's" \
     "built-in page); latencies are wrk's and sockperf's (sockperf reports half the round trip)."
   echo
+  echo "Placement: on these 2 CPUs the single-connection rows depend on where the scheduler puts client and server, for both platforms. Native is fastest with client and server on one CPU (a same-CPU wake-up costs little; wrk -c1 keep-alive then reaches 25-30 k req/s and sockperf about 10 µs) and slowest on two (cross-CPU wake-ups go through the outer hypervisor: 4-7 k req/s, 60-100 µs). unikvm is the other way round: its rings pay when the polling guest and the client run on different CPUs (11-25 k req/s, sockperf 9-14 µs) and fall back to one exit per exchange, about the NET_IO path's 5-9 k req/s and 50 µs, when they share one. Which case a run gets is chance, so single-connection ratios swing between about 0.2× and 2.5× from run to run; the medians above are one such run."
+  echo
   echo "VM exits come from \`unikvm --stats\`: for wrk, separate runs of httpd -n N under the same" \
     "load (N ≈ a quarter of what the measured rate serves in ${AUX_T} s); for the downloads and iperf3," \
     "the measured runs themselves (the servers exit after them), per Ethernet frame moved; for" \
