@@ -202,6 +202,13 @@ void *hvt_ring_receive_swap(void *fresh) {
 
 /* ---- waiting ------------------------------------------------------------------ */
 
+/* Frames queued on tx that the host's thread is not watching for: only POLL sends them. */
+static bool tx_needs_exit(void) {
+  __atomic_thread_fence(__ATOMIC_SEQ_CST);
+  return tx_head != load_acquire(&ring->tx_tail) &&
+         !(__atomic_load_n(&ring->polling, __ATOMIC_RELAXED) & UNIKVM_NET_RING_POLL_TX);
+}
+
 /*
  * Polls rx until DEADLINE while the host polls too. Stops early when only
  * an exit can move things on: queued tx the host does not watch, or an rx
@@ -211,10 +218,8 @@ static bool poll_rx(uint64_t deadline) {
   for (uint32_t spins = 0;; spins++) {
     if (rx_waiting())
       return true;
-    __atomic_thread_fence(__ATOMIC_SEQ_CST); /* our queued tx before the host's flag */
-    uint32_t polling = __atomic_load_n(&ring->polling, __ATOMIC_RELAXED);
-    bool tx_queued = tx_head != load_acquire(&ring->tx_tail);
-    if ((tx_queued && !(polling & UNIKVM_NET_RING_POLL_TX)) || !(polling & UNIKVM_NET_RING_POLL_RX))
+    if (tx_needs_exit() ||
+        !(__atomic_load_n(&ring->polling, __ATOMIC_RELAXED) & UNIKVM_NET_RING_POLL_RX))
       return false;
     if (spins % 64 == 63 && guest_clock_monotonic_ns() >= deadline)
       return false;
@@ -255,13 +260,6 @@ static void count_unpolled_wait(void) {
   }
 }
 
-/* Frames queued on tx that the host's thread is not watching for: only POLL sends them. */
-static bool tx_needs_exit(void) {
-  __atomic_thread_fence(__ATOMIC_SEQ_CST);
-  return tx_head != load_acquire(&ring->tx_tail) &&
-         !(__atomic_load_n(&ring->polling, __ATOMIC_RELAXED) & UNIKVM_NET_RING_POLL_TX);
-}
-
 static void drop_unattached(bool attached) {
   if (!attached)
     while (rx_waiting())
@@ -287,15 +285,12 @@ bool hvt_ring_exchange(uint64_t timeout_ns, bool attached) {
   if (rx_waiting() && !tx_needs_exit())
     return true;
   now = guest_clock_monotonic_ns();
-  uint64_t wait_ns = rx_waiting()             ? 0
-                     : deadline == UINT64_MAX ? UINT64_MAX
-                     : deadline > now         ? deadline - now
-                                              : 0;
+  uint64_t wait_ns = deadline == UINT64_MAX ? UINT64_MAX : deadline > now ? deadline - now : 0;
   ring->rx_seen = rx_next;
   __atomic_store_n(&ring->guest_waiting, 1u, __ATOMIC_RELAXED);
   __atomic_thread_fence(__ATOMIC_SEQ_CST); /* the flag before the host's rx_used */
   if (rx_waiting())
-    wait_ns = 0;
+    wait_ns = 0; /* a frame came meanwhile: POLL only sends */
   struct unikvm_hc_poll arg = {.timeout_ns = wait_ns, .ready = 0};
   hvt_hypercall(UNIKVM_HC_POLL, &arg);
   __atomic_store_n(&ring->guest_waiting, 0u, __ATOMIC_RELAXED);
