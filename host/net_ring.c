@@ -43,7 +43,6 @@ struct net_ring {
   pthread_mutex_t rx_lock; /* and both receive */
   int wake_fd;             /* thread -> vCPU: rx filled while the guest waits in POLL */
   int kick_fd;             /* vCPU -> thread: rings offered, rx made room, stop */
-  atomic_bool running;     /* the thread is in ring_thread: past glibc's start-up */
   atomic_bool stop;
   atomic_bool broken;
   char why[200]; /* what was wrong with the guest's rings, once broken */
@@ -163,12 +162,17 @@ static uint32_t receive_waiting(struct net_ring *r, struct unikvm_net_ring *s) {
     __atomic_store_n(&s->rx[(r->rx_used + i) & r->mask].len, lens[i], __ATOMIC_RELAXED);
   r->rx_used += got;
   store_release(&s->rx_used, r->rx_used);
-  full_fence();
+  return got;
+}
+
+/* After the thread filled rx: a guest waiting in POLL is woken (the vCPU, filling rx itself
+ * in POLL, needs no wake-up). */
+static void wake_waiting_guest(struct net_ring *r, struct unikvm_net_ring *s) {
+  full_fence(); /* rx_used before the guest's flag: the guest sets its flag, then looks */
   if (__atomic_load_n(&s->guest_waiting, __ATOMIC_RELAXED)) {
     signal_fd(r->wake_fd);
     atomic_fetch_add(&r->wakeups, 1);
   }
-  return got;
 }
 
 /*
@@ -226,15 +230,18 @@ static void sleep_until_needed(struct net_ring *r, struct unikvm_net_ring *s) {
   full_fence();
 }
 
+/* Sleeps until the vCPU signals kick_fd (rings offered, room made, stop). */
+static void wait_for_kick(struct net_ring *r) {
+  struct pollfd fd = {.fd = r->kick_fd, .events = POLLIN};
+  if (ppoll(&fd, 1, NULL, NULL) > 0)
+    drain_fd(r->kick_fd);
+}
+
 static void *ring_thread(void *arg) {
   struct net_ring *r = arg;
   struct unikvm_net_ring *s;
-  atomic_store(&r->running, true);
-  while (!(s = atomic_load(&r->shared)) && !atomic_load(&r->stop)) {
-    struct pollfd fd = {.fd = r->kick_fd, .events = POLLIN};
-    if (ppoll(&fd, 1, NULL, NULL) > 0)
-      drain_fd(r->kick_fd);
-  }
+  while (!(s = atomic_load(&r->shared)) && !atomic_load(&r->stop))
+    wait_for_kick(r);
   /*
    * How long to stay awake: after a frame went to the guest, long enough for
    * its answer (poll_ns); after a frame left, only briefly, for the next one
@@ -245,15 +252,15 @@ static void *ring_thread(void *arg) {
   uint64_t awake_until = now_ns() + r->poll_ns, linger_ns = r->poll_ns / 8;
   while (!atomic_load(&r->stop)) {
     if (atomic_load(&r->broken)) {
-      struct pollfd fd = {.fd = r->kick_fd, .events = POLLIN};
-      if (ppoll(&fd, 1, NULL, NULL) > 0)
-        drain_fd(r->kick_fd);
+      wait_for_kick(r); /* only the stop can come now */
       continue;
     }
     /* A guest that does not poll rx waits in POLL, where the vCPU reads the backend: this
      * thread then only sends what is queued and goes back to sleep. */
     bool guest_polls = __atomic_load_n(&s->guest_polls, __ATOMIC_RELAXED) != 0;
     uint32_t got = guest_polls ? receive_locked(r, s, false) : 0;
+    if (got)
+      wake_waiting_guest(r, s);
     uint32_t sent = send_locked(r, s, false);
     atomic_fetch_add(&r->tx_thread, sent);
     uint64_t now = now_ns();
@@ -297,10 +304,8 @@ int net_ring_start(struct vm *vm, struct net_device *net, uint64_t poll_ns, char
     snprintf(err, errlen, "cannot start the ring thread: %s", strerror(errno));
     return -1;
   }
-  /* A new thread makes system calls the filter forbids (rseq, signal mask) with every signal
-   * blocked, where SIGSYS kills outright: the filter must come after them. */
-  while (!atomic_load(&r->running))
-    sched_yield();
+  /* The thread may still be in glibc's start-up when the filter comes: sandbox.c allows what
+   * that runs (rseq, set_robust_list), as it must for every thread. */
   net->ring = r;
   return 0;
 }
