@@ -6,8 +6,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <unistd.h>
 
+#include "net.h"
 #include "vm.h"
 
 struct fake_vm {
@@ -26,6 +28,20 @@ static inline int fake_vm_init(struct fake_vm *f, uint64_t ram) {
     return -1;
   f->vm.console_out_fd = fileno(f->out);
   f->vm.console_err_fd = fileno(f->err);
+  return 0;
+}
+
+/* Gives F the NIC NET, whose backend is one end of a socketpair; *PEER gets the other end
+ * (what a tap or the user-mode helper would see). MESSAGE_SOCKET: batched like the helper's
+ * socket, else one frame per call like a tap. */
+static inline int fake_vm_add_nic(struct fake_vm *f, struct net_device *net, bool message_socket,
+                                  uint16_t mtu, int *peer) {
+  int sv[2];
+  if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK, 0, sv) < 0)
+    return -1;
+  *net = (struct net_device){.fd = sv[0], .message_socket = message_socket, .mtu = mtu};
+  *peer = sv[1];
+  f->vm.net = net;
   return 0;
 }
 

@@ -34,12 +34,8 @@ static int peer; /* the backend's far end: what a tap or the slirp helper would 
 static int setup_with(bool message_socket) {
   if (fake_vm_init(&fake, RAM) < 0)
     return -1;
-  int sv[2];
-  if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK, 0, sv) < 0)
+  if (fake_vm_add_nic(&fake, &net, message_socket, MTU, &peer) < 0)
     return -1;
-  net = (struct net_device){.fd = sv[0], .message_socket = message_socket, .mtu = MTU};
-  peer = sv[1];
-  fake.vm.net = &net;
   return 0;
 }
 

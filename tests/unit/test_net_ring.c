@@ -38,12 +38,8 @@ static int setup(void **state) {
   (void)state;
   if (fake_vm_init(&fake, RAM) < 0)
     return -1;
-  int sv[2];
-  if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_NONBLOCK, 0, sv) < 0)
+  if (fake_vm_add_nic(&fake, &net, true, MTU, &peer) < 0)
     return -1;
-  net = (struct net_device){.fd = sv[0], .message_socket = true, .mtu = MTU};
-  peer = sv[1];
-  fake.vm.net = &net;
   char err[128];
   if (net_ring_start(&fake.vm, &net, POLL_NS, err, sizeof(err)) < 0)
     return -1;
