@@ -30,6 +30,7 @@ struct blk_device {
   uint64_t reads, writes, flushes, errors;
   uint64_t max_in_flight; /* the most requests one batch had in flight at once */
   uint64_t async_reads, async_waits;
+  uint64_t shared_reads; /* large reads the read thread helped copy */
 };
 
 /*

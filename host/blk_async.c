@@ -19,6 +19,26 @@
  */
 #define QUEUE_MAX 512u
 
+/*
+ * A large synchronous read (blk_async_read_shared) is copied by both
+ * threads at once, a piece at a time: the vCPU thread starts at once and
+ * the read thread joins when it wakes (a cross-core wake-up here costs tens
+ * of microseconds, a 4 MiB copy about 500). Neither waits for the other
+ * beyond the piece the other is copying.
+ */
+#define PIECE (256u << 10)
+#define SPIN_MAX 100000u /* pauses (≈ 1 ms) before the vCPU thread sleeps for a late piece */
+
+struct shared_read {
+  int fd;
+  uint8_t *buf;
+  uint64_t off;
+  size_t len;
+  uint32_t pieces;
+  _Atomic uint32_t next; /* the next piece to take */
+  _Atomic int err;       /* the first error, or 0 */
+};
+
 struct blk_async {
   int fd;
   pthread_t thread;
@@ -31,6 +51,11 @@ struct blk_async {
   bool busy[2];        /* running[i] is valid */
   bool idle, stopping;
   uint32_t waiters;
+  /* The read being shared, while the vCPU thread still hands out pieces; its number, so the
+   * thread joins each once; whether the thread is copying pieces of it. */
+  struct shared_read *shared;
+  uint64_t shared_seq, joined_seq;
+  _Atomic bool helping;
 };
 
 void blk_async_run(int fd, const struct blk_async_job *job) {
@@ -60,18 +85,50 @@ static void run_next(struct blk_async *a, unsigned slot) {
     pthread_cond_broadcast(&a->done);
 }
 
+/* Copies pieces of r until none is left to take. */
+static void take_pieces(struct shared_read *r) {
+  for (uint32_t i; (i = atomic_fetch_add(&r->next, 1)) < r->pieces;) {
+    size_t at = (size_t)i * PIECE, n = r->len - at < PIECE ? r->len - at : PIECE;
+    int err = blk_transfer(r->fd, false, r->buf + at, n, r->off + at);
+    int none = 0;
+    if (err != 0)
+      atomic_compare_exchange_strong(&r->err, &none, err);
+  }
+}
+
+static bool shared_to_join(const struct blk_async *a) {
+  return a->shared != NULL && a->shared_seq != a->joined_seq;
+}
+
+/* Joins the shared read (lock held): the vCPU thread waits for `helping` to clear before the
+ * read's struct goes away, and it hands out no read once it has cleared `shared`. */
+static void join_shared(struct blk_async *a) {
+  struct shared_read *r = a->shared;
+  a->joined_seq = a->shared_seq;
+  atomic_store(&a->helping, true);
+  pthread_mutex_unlock(&a->lock);
+  take_pieces(r);
+  atomic_store_explicit(&a->helping, false, memory_order_release);
+  pthread_mutex_lock(&a->lock);
+  if (a->waiters)
+    pthread_cond_broadcast(&a->done);
+}
+
 static void *read_thread(void *arg) {
   struct blk_async *a = arg;
   pthread_mutex_lock(&a->lock);
   for (;;) {
-    while (a->head == a->tail && !a->stopping) {
+    while (a->head == a->tail && !shared_to_join(a) && !a->stopping) {
       a->idle = true;
       pthread_cond_wait(&a->work, &a->lock);
     }
     a->idle = false;
-    if (a->head == a->tail)
+    if (shared_to_join(a))
+      join_shared(a);
+    else if (a->head == a->tail)
       break;
-    run_next(a, 0);
+    else
+      run_next(a, 0);
   }
   pthread_mutex_unlock(&a->lock);
   return NULL;
@@ -105,6 +162,42 @@ void blk_async_stop(struct blk_async *a) {
   free(a);
 }
 
+/* Wakes the read thread if it sleeps (lock held): one system call, only when needed. */
+static void wake_thread(struct blk_async *a) {
+  if (a->idle) {
+    a->idle = false;
+    pthread_cond_signal(&a->work);
+  }
+}
+
+int blk_async_read_shared(struct blk_async *a, uint8_t *buf, size_t len, uint64_t off) {
+  struct shared_read r = {.fd = a->fd, .buf = buf, .off = off, .len = len};
+  r.pieces = (uint32_t)((len + PIECE - 1) / PIECE);
+  pthread_mutex_lock(&a->lock);
+  a->shared = &r;
+  a->shared_seq++;
+  wake_thread(a);
+  pthread_mutex_unlock(&a->lock);
+  take_pieces(&r);
+  pthread_mutex_lock(&a->lock);
+  a->shared = NULL; /* from here the thread cannot join: only a piece it holds is left */
+  pthread_mutex_unlock(&a->lock);
+  for (uint32_t spins = 0; atomic_load_explicit(&a->helping, memory_order_acquire); spins++) {
+    if (spins < SPIN_MAX) {
+      __builtin_ia32_pause();
+      continue;
+    }
+    pthread_mutex_lock(&a->lock); /* the thread lost its core mid-piece: sleep instead */
+    while (atomic_load(&a->helping)) {
+      a->waiters++;
+      pthread_cond_wait(&a->done, &a->lock);
+      a->waiters--;
+    }
+    pthread_mutex_unlock(&a->lock);
+  }
+  return atomic_load(&r.err);
+}
+
 void blk_async_post(struct blk_async *a, const struct blk_async_job *job) {
   pthread_mutex_lock(&a->lock);
   if (a->tail - a->head == QUEUE_MAX) {
@@ -113,10 +206,7 @@ void blk_async_post(struct blk_async *a, const struct blk_async_job *job) {
     return;
   }
   a->queue[a->tail++ % QUEUE_MAX] = *job;
-  if (a->idle) {
-    a->idle = false; /* one wake-up for the jobs of a batch: each costs a system call */
-    pthread_cond_signal(&a->work);
-  }
+  wake_thread(a); /* one wake-up for the jobs of a batch */
   pthread_mutex_unlock(&a->lock);
 }
 

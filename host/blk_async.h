@@ -3,6 +3,7 @@
 #define UNIKVM_BLK_ASYNC_H
 
 #include <stdbool.h>
+#include <stddef.h>
 #include <stdint.h>
 
 struct blk_async;
@@ -32,6 +33,10 @@ void blk_async_wait(struct blk_async *a, uint64_t ret_gpa);
 
 /* Returns once every job posted so far has completed (before a snapshot, a reset, the end). */
 void blk_async_drain(struct blk_async *a);
+
+/* Reads LEN bytes at disk offset OFF into BUF with the read thread's help: both copy pieces of
+ * it at once. Returns 0 or -errno once all of it is in BUF. */
+int blk_async_read_shared(struct blk_async *a, uint8_t *buf, size_t len, uint64_t off);
 
 /* Runs JOB on the calling thread and completes it: data first, then *ret. */
 void blk_async_run(int fd, const struct blk_async_job *job);

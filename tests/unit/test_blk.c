@@ -335,6 +335,75 @@ static void test_async_reads_without_thread(void **state) {
   assert_int_equal(((uint8_t *)at(BUF_GPA))[0], 6);
 }
 
+/* A disk of BIG bytes (not a whole number of the read thread's pieces) whose every 32-bit word
+ * holds its own byte offset, for reads large enough for both threads to copy. */
+#define BIG ((5u << 19) + 3 * 512)
+
+static void fill_big_disk(void) {
+  uint32_t *words = malloc(BIG);
+  for (uint32_t i = 0; i < BIG / 4; i++)
+    words[i] = i * 4;
+  assert_int_equal(ftruncate(blk.fd, BIG), 0);
+  assert_int_equal(pwrite(blk.fd, words, BIG, 0), BIG);
+  free(words);
+  blk.sectors = BIG / 512;
+}
+
+/* Whether LEN bytes at BUF_GPA hold the disk from byte OFF on. */
+static void assert_holds_disk(uint64_t off, size_t len) {
+  const uint32_t *words = at(BUF_GPA);
+  for (size_t i = 0; i < len / 4; i++)
+    if (words[i] != off + i * 4)
+      fail_msg("word %zu: %u, the disk has %u", i, words[i], (unsigned)(off + i * 4));
+}
+
+/* A read of a megabyte or more is copied by both threads, and every byte lands in place. */
+static void test_large_reads_are_shared_and_whole(void **state) {
+  (void)state;
+  fill_big_disk();
+  for (unsigned round = 0; round < 40; round++) {
+    uint64_t sector = round % 3;
+    size_t len = BIG - 3 * 512 - (round % 5) * 4096;
+    memset(at(BUF_GPA), 0, BIG);
+    *req(0) = (struct unikvm_blk_req){.sector = sector, .data = BUF_GPA, .len = (uint32_t)len,
+                                      .op = UNIKVM_BLK_READ};
+    assert_int_equal(run(1), 0);
+    assert_int_equal(req(0)->ret, 0);
+    assert_holds_disk(sector * 512, len);
+    assert_int_equal(((uint8_t *)at(BUF_GPA))[len], 0); /* and nothing past it */
+  }
+  assert_int_equal(blk.shared_reads, 40);
+}
+
+/* In a batch with small requests (in flight by AIO) the large read still runs in its place. */
+static void test_shared_read_in_a_batch(void **state) {
+  (void)state;
+  fill_big_disk();
+  memset(at(BUF_GPA + BIG), 0x5a, 512);
+  *req(0) = (struct unikvm_blk_req){.sector = 0, .data = BUF_GPA, .len = 2u << 20, .op = 0};
+  *req(1) = (struct unikvm_blk_req){.sector = BIG / 512 - 1, .data = BUF_GPA + BIG, .len = 512,
+                                    .op = UNIKVM_BLK_WRITE};
+  *req(2) = (struct unikvm_blk_req){.sector = 4096, .data = BUF_GPA + BIG + 512, .len = 512,
+                                    .op = UNIKVM_BLK_WRITE};
+  assert_int_equal(run(3), 0);
+  for (unsigned i = 0; i < 3; i++)
+    assert_int_equal(req(i)->ret, 0);
+  assert_holds_disk(0, 2u << 20);
+  assert_int_equal(file_byte(BIG / 512 - 1), 0x5a);
+  assert_int_equal(blk.shared_reads, 1);
+}
+
+/* A file that shrank under the VM: the large read fails with an error, it does not hang. */
+static void test_shared_read_past_the_end_fails(void **state) {
+  (void)state;
+  fill_big_disk();
+  assert_int_equal(ftruncate(blk.fd, 1u << 20), 0);
+  *req(0) = (struct unikvm_blk_req){.sector = 0, .data = BUF_GPA, .len = 2u << 20, .op = 0};
+  assert_int_equal(run(1), 0);
+  assert_int_equal(req(0)->ret, -EIO);
+  assert_false(fake.vm.stopped);
+}
+
 #define T(fn) cmocka_unit_test_setup_teardown(fn, setup, teardown)
 
 int main(void) {
@@ -355,6 +424,9 @@ int main(void) {
       T(test_async_buffer_outside_ram_stops_vm),
       T(test_many_async_reads_all_complete),
       T(test_async_reads_without_thread),
+      T(test_large_reads_are_shared_and_whole),
+      T(test_shared_read_in_a_batch),
+      T(test_shared_read_past_the_end_fails),
   };
   return cmocka_run_group_tests_name("blk", tests, NULL, NULL);
 }
