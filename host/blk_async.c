@@ -26,7 +26,7 @@
  * of microseconds, a 4 MiB copy about 500). Neither waits for the other
  * beyond the piece the other is copying.
  */
-#define PIECE (256u << 10)
+#define PIECE    (256u << 10)
 #define SPIN_MAX 100000u /* pauses (≈ 1 ms) before the vCPU thread sleeps for a late piece */
 
 struct shared_read {

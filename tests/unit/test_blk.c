@@ -365,8 +365,8 @@ static void test_large_reads_are_shared_and_whole(void **state) {
     uint64_t sector = round % 3;
     size_t len = BIG - 3 * 512 - (round % 5) * 4096;
     memset(at(BUF_GPA), 0, BIG);
-    *req(0) = (struct unikvm_blk_req){.sector = sector, .data = BUF_GPA, .len = (uint32_t)len,
-                                      .op = UNIKVM_BLK_READ};
+    *req(0) = (struct unikvm_blk_req){
+        .sector = sector, .data = BUF_GPA, .len = (uint32_t)len, .op = UNIKVM_BLK_READ};
     assert_int_equal(run(1), 0);
     assert_int_equal(req(0)->ret, 0);
     assert_holds_disk(sector * 512, len);
@@ -381,10 +381,10 @@ static void test_shared_read_in_a_batch(void **state) {
   fill_big_disk();
   memset(at(BUF_GPA + BIG), 0x5a, 512);
   *req(0) = (struct unikvm_blk_req){.sector = 0, .data = BUF_GPA, .len = 2u << 20, .op = 0};
-  *req(1) = (struct unikvm_blk_req){.sector = BIG / 512 - 1, .data = BUF_GPA + BIG, .len = 512,
-                                    .op = UNIKVM_BLK_WRITE};
-  *req(2) = (struct unikvm_blk_req){.sector = 4096, .data = BUF_GPA + BIG + 512, .len = 512,
-                                    .op = UNIKVM_BLK_WRITE};
+  *req(1) = (struct unikvm_blk_req){
+      .sector = BIG / 512 - 1, .data = BUF_GPA + BIG, .len = 512, .op = UNIKVM_BLK_WRITE};
+  *req(2) = (struct unikvm_blk_req){
+      .sector = 4096, .data = BUF_GPA + BIG + 512, .len = 512, .op = UNIKVM_BLK_WRITE};
   assert_int_equal(run(3), 0);
   for (unsigned i = 0; i < 3; i++)
     assert_int_equal(req(i)->ret, 0);
