@@ -6,7 +6,7 @@
 set -uo pipefail
 cd "$(dirname "$0")/.." || exit 1
 RESULTS=${RESULTS:-bench/results}
-PLATFORMS=(native unikvm qemu-tcg qemu-kvm)
+PLATFORMS=(native native-1cpu unikvm qemu-tcg qemu-kvm)
 
 if ! command -v gnuplot >/dev/null; then
   echo "bench/plot: gnuplot not installed (apt-get install gnuplot-nox): no plots drawn" >&2
@@ -40,7 +40,7 @@ bars() {
   n=$(($(wc -l <"$1") - 1))
   cols=$(head -1 "$1" | wc -w)
   # One colour per platform, the same in every plot.
-  colors=$(head -1 "$1" | tr ' ' '\n' | tail -n +2 | sed 's/^native$/#7f7f7f/; s/^unikvm$/#1f77b4/;
+  colors=$(head -1 "$1" | tr ' ' '\n' | tail -n +2 | sed 's/^native$/#7f7f7f/; s/^native-1cpu$/#c7c7c7/; s/^unikvm$/#1f77b4/;
     s/^qemu-tcg$/#ff7f0e/; s/^qemu-kvm$/#2ca02c/' | paste -sd' ')
   [ "$n" -gt 0 ] && [ "$cols" -gt 1 ] || return 1
   gnuplot <<GP

@@ -148,6 +148,10 @@ struct blk_async *blk_async_start(int fd) {
   return a;
 }
 
+pthread_t blk_async_thread(const struct blk_async *a) {
+  return a->thread;
+}
+
 void blk_async_stop(struct blk_async *a) {
   if (!a)
     return;

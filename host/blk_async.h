@@ -2,6 +2,7 @@
 #ifndef UNIKVM_BLK_ASYNC_H
 #define UNIKVM_BLK_ASYNC_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -40,5 +41,8 @@ int blk_async_read_shared(struct blk_async *a, uint8_t *buf, size_t len, uint64_
 
 /* Runs JOB on the calling thread and completes it: data first, then *ret. */
 void blk_async_run(int fd, const struct blk_async_job *job);
+
+/* The read thread (to place it beside the vCPU's CPU). */
+pthread_t blk_async_thread(const struct blk_async *a);
 
 #endif

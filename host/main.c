@@ -11,9 +11,11 @@
 #include <unistd.h>
 
 #include "blk.h"
+#include "blk_async.h"
 #include "boot_info.h"
 #include "boot_setup.h"
 #include "clones.h"
+#include "cpu_pin.h"
 #include "elf_loader.h"
 #include "exit_status.h"
 #include "fd_printf.h"
@@ -204,6 +206,21 @@ static int prepare_to_run(const struct options *opts, struct vm *vm) {
   return 0;
 }
 
+/* The vCPU thread on a CPU of its own, the device threads beside it (--pin; cpu_pin.c). */
+static int pin_threads(const struct options *opts, const struct vm *vm, struct cpu_pin *pin) {
+  pthread_t helpers[2];
+  size_t n = 0;
+  if (vm->net && vm->net->ring)
+    helpers[n++] = net_ring_thread(vm->net->ring);
+  if (vm->blk && vm->blk->async)
+    helpers[n++] = blk_async_thread(vm->blk->async);
+  char err[256];
+  bool polling = vm->net && vm->net->ring;
+  if (cpu_pin_threads(opts->pin, polling, helpers, n, pin, err, sizeof(err)) < 0)
+    return die(EXIT_SETUP, "--pin", err);
+  return 0;
+}
+
 /* From here on the host only runs the guest: allow just the calls that needs. */
 static int lock_down(const struct options *opts, struct vm *vm, struct kvm_vcpu *cpu) {
   if (opts->no_seccomp)
@@ -368,7 +385,10 @@ static int run(const struct options *opts, struct vm *vm) {
   if (rc)
     return rc;
   vm->mem.host_tables_end = X86_LOW_END; /* from now on guest ranges stay off the tables */
-  rc = lock_down(opts, vm, &cpu);
+  struct cpu_pin pin;
+  rc = pin_threads(opts, vm, &pin);
+  if (rc == 0)
+    rc = lock_down(opts, vm, &cpu);
   if (rc)
     return rc;
   int status = vm_run(vm, &cpu);
@@ -384,6 +404,9 @@ static int run(const struct options *opts, struct vm *vm) {
       snapshot_print_stats(&snap, stderr);
     if (vm->console_dropped)
       fprintf(stderr, "unikvm: stats: console dropped_bytes=%" PRIu64 "\n", vm->console_dropped);
+    if (pin.vcpu_cpu >= 0)
+      fprintf(stderr, "unikvm: stats: pinned vcpu_cpu=%d helper_cpus=%d\n", pin.vcpu_cpu,
+              pin.helper_cpus);
   }
   teardown_in_background();
   return status;

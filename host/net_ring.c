@@ -266,10 +266,10 @@ static void *ring_thread(void *arg) {
     uint64_t now = now_ns();
     if (!guest_polls)
       awake_until = now;
-    if (got && now + r->poll_ns > awake_until)
-      awake_until = now + r->poll_ns;
-    if (sent && now + linger_ns > awake_until)
+    if (sent)
       awake_until = now + linger_ns;
+    if (got)
+      awake_until = now + r->poll_ns;
     if (got || sent)
       continue;
     if (now >= awake_until) {
@@ -404,6 +404,10 @@ void net_ring_free(struct net_ring *r) {
 void net_ring_fds(const struct net_ring *r, int fds[2]) {
   fds[0] = r ? r->wake_fd : -1;
   fds[1] = r ? r->kick_fd : -1;
+}
+
+pthread_t net_ring_thread(const struct net_ring *r) {
+  return r->thread;
 }
 
 void net_ring_print_stats(const struct net_ring *r, FILE *out) {

@@ -2,6 +2,7 @@
 #ifndef UNIKVM_NET_RING_H
 #define UNIKVM_NET_RING_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -45,5 +46,8 @@ void net_ring_fds(const struct net_ring *ring, int fds[2]);
 
 /* One "unikvm: stats: net_ring ..." line for --stats. */
 void net_ring_print_stats(const struct net_ring *ring, FILE *out);
+
+/* The ring thread (to place it beside the vCPU's CPU). */
+pthread_t net_ring_thread(const struct net_ring *r);
 
 #endif

@@ -4,6 +4,7 @@
 #include <arpa/inet.h>
 #include <errno.h>
 #include <getopt.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -62,6 +63,9 @@ void options_usage(FILE *out) {
           "  --net-poll US  how long the NIC's host thread and the idle guest poll for frames\n"
           "               before they sleep (default 200; 0: no shared rings, one VM exit\n"
           "               per batch of frames, no extra host thread)\n"
+          "  --pin auto|off|CPU  the vCPU thread on one CPU, the host's device threads on the\n"
+          "               others (auto, the default: with the NIC's shared rings, see\n"
+          "               --net-poll, when the process may use two CPUs or more)\n"
           "  --ip A.B.C.D/N    static guest address instead of DHCP; --gw A.B.C.D its gateway\n"
           "  --disk FILE[,ro][,direct]  a block device on FILE (512-byte sectors; ro refuses\n"
           "               writes; direct uses O_DIRECT); fsync in the guest is fdatasync here\n"
@@ -111,6 +115,20 @@ static long parse_count(const char *text, long min, long max) {
   errno = 0;
   long n = strtol(text, &end, 10);
   return errno || *end || end == text || n < min || n > max ? -1 : n;
+}
+
+/* --pin auto|off|CPU; whether CPU is one this process may use is checked when it pins. */
+static int parse_pin(struct options *opts, const char *text, char *err, size_t errlen) {
+  long cpu = parse_count(text, 0, CPU_SETSIZE - 1);
+  if (strcmp(text, "auto") == 0)
+    opts->pin = OPTIONS_PIN_AUTO;
+  else if (strcmp(text, "off") == 0)
+    opts->pin = OPTIONS_PIN_OFF;
+  else if (cpu >= 0)
+    opts->pin = (int)cpu;
+  else
+    return bad(err, errlen, "--pin", "expected auto, off or a CPU number");
+  return 0;
 }
 
 static int parse_timeout(struct options *opts, const char *text, char *err, size_t errlen) {
@@ -203,6 +221,7 @@ int options_parse(struct options *opts, int argc, char **argv, char *err, size_t
     OPT_RESET_PER_REQUEST,
     OPT_CLONES,
     OPT_NET_POLL,
+    OPT_PIN,
   };
   static const struct option longopts[] = {
       {"mem", required_argument, NULL, OPT_MEM},
@@ -219,6 +238,7 @@ int options_parse(struct options *opts, int argc, char **argv, char *err, size_t
       {"reset-per-request", no_argument, NULL, OPT_RESET_PER_REQUEST},
       {"clones", required_argument, NULL, OPT_CLONES},
       {"net-poll", required_argument, NULL, OPT_NET_POLL},
+      {"pin", required_argument, NULL, OPT_PIN},
       {"help", no_argument, NULL, OPT_HELP},
       {"version", no_argument, NULL, OPT_VERSION},
       {NULL, 0, NULL, 0},
@@ -227,6 +247,7 @@ int options_parse(struct options *opts, int argc, char **argv, char *err, size_t
   opts->action = OPTIONS_RUN;
   opts->mem_size = OPTIONS_MEM_DEFAULT;
   opts->net_poll_us = OPTIONS_NET_POLL_DEFAULT_US;
+  opts->pin = OPTIONS_PIN_AUTO;
   optind = 0; /* full reset, so tests can parse more than once */
   opterr = 0;
   int c;
@@ -281,6 +302,10 @@ int options_parse(struct options *opts, int argc, char **argv, char *err, size_t
       opts->net_poll_us = (uint32_t)n;
       break;
     }
+    case OPT_PIN:
+      if (parse_pin(opts, optarg, err, errlen) < 0)
+        return -1;
+      break;
     case OPT_IP:
     case OPT_GW:
       if (parse_ip(opts, c == OPT_GW, optarg, err, errlen) < 0)

@@ -14,6 +14,10 @@
 #define OPTIONS_NET_POLL_DEFAULT_US 200u
 #define OPTIONS_NET_POLL_MAX_US     100000u
 
+/* --pin: where the vCPU thread runs (a CPU number, or one of these). */
+#define OPTIONS_PIN_AUTO (-1)
+#define OPTIONS_PIN_OFF  (-2)
+
 enum options_action { OPTIONS_RUN, OPTIONS_HELP, OPTIONS_VERSION };
 
 struct options {
@@ -25,6 +29,7 @@ struct options {
   uint32_t ipv4_prefix;     /* from --ip A/N */
   uint32_t ipv4_gateway;    /* --gw */
   uint32_t net_poll_us;     /* --net-poll: 0 = no shared rings (one exit per exchange) */
+  int pin;                  /* --pin: a CPU for the vCPU thread, OPTIONS_PIN_AUTO or _OFF */
   const char *disk;         /* --disk FILE[,ro][,direct] */
   double timeout_s;         /* --timeout: stop the guest after this many seconds; 0: never */
   uint64_t console_limit;   /* --console-limit: bytes of guest output; 0: none */

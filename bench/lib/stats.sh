@@ -23,10 +23,10 @@ median() {
     else print (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
 }
 
-# ratio BENCH INDEX [PLATFORM]: PLATFORM's median / native's (PLATFORM defaults to unikvm), or –
-# when either is missing or native's is 0.
+# ratio BENCH INDEX [PLATFORM [BASE]]: PLATFORM's median / BASE's (defaults unikvm and native),
+# or – when either is missing or BASE's is 0.
 ratio() {
-  local n=$TMP/$1.$2.native u=$TMP/$1.$2.${3:-unikvm}
+  local n=$TMP/$1.$2.${4:-native} u=$TMP/$1.$2.${3:-unikvm}
   if [ -s "$n" ] && [ -s "$u" ]; then
     awk -v u="$(median "$u")" -v n="$(median "$n")" 'BEGIN { if (n == 0) print "–"; else printf "%.3f", u / n }'
   else

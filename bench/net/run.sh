@@ -18,6 +18,10 @@ SUITE=net
 TMP=$(mktemp -d)
 . bench/lib/stats.sh
 . bench/lib/qemu.sh
+# On two CPUs where client and server run decides native's single-connection rows (see the
+# Placement note): native-1cpu is native with server and client pinned to one CPU, its best.
+ALL_PLATFORMS=(native native-1cpu unikvm qemu-tcg qemu-kvm)
+read -r -a RUN_PLATFORMS <<<"${PLATFORMS:-${ALL_PLATFORMS[*]}}"
 
 QUICK=${QUICK:-0}
 if [ "$QUICK" = 1 ]; then
@@ -99,7 +103,7 @@ QNET+=,hostfwd=udp:127.0.0.1:11111-:11111
 
 addr() {
   case $1 in
-  native) echo 10.88.0.2 ;;
+  native | native-1cpu) echo 10.88.0.2 ;;
   unikvm) echo 10.77.0.2 ;;
   *) echo 127.0.0.1 ;;
   esac
@@ -115,9 +119,9 @@ server() {
   # Emptied here, not by the background job's redirection: the wait below must not see the last
   # server's "listening" line before the new server's shell has truncated the file.
   : >"$SOUT" && : >"$SERR"
-  if [ "$platform" = native ]; then
-    ip netns exec $NSS timeout --kill-after=5 $((LIMIT + 60)) "$BIN/native/$app" "$@" \
-      >"$SOUT" 2>"$SERR" </dev/null &
+  if [ "${platform%-1cpu}" = native ]; then
+    ip netns exec $NSS timeout --kill-after=5 $((LIMIT + 60)) $(pin "$platform") \
+      "$BIN/native/$app" "$@" >"$SOUT" 2>"$SERR" </dev/null &
   elif [ "$platform" = unikvm ]; then
     ip netns exec $NSG timeout --kill-after=5 $((LIMIT + 60)) "$BIN/unikvm" --stats "${TAP[@]}" \
       "$BIN/$app.elf" -- "$@" >"$SOUT" 2>"$SERR" </dev/null &
@@ -158,14 +162,19 @@ server_done() {
 # server_pid: the server process itself (the child of its timeout wrapper).
 server_pid() { awk '{ print $1 }' /proc/$SPID/task/$SPID/children 2>/dev/null; }
 
+# pin PLATFORM: the taskset prefix that puts native-1cpu's server and client on one CPU.
+pin() { [ "$1" = native-1cpu ] && echo "taskset -c 0"; }
+
 # client PLATFORM CMD...: runs CMD next to PLATFORM's server ($NSC or $NSG), bounded by LIMIT;
 # output in $TMP/out and $TMP/err, status in CSTATUS.
 client() {
-  local ns=$NSC
+  local ns=$NSC platform=$1
   [ "$1" = unikvm ] && ns=$NSG
   is_qemu "$1" && ns=$NSQ
   shift
-  ip netns exec $ns timeout --kill-after=5 "$LIMIT" "$@" >"$TMP/out" 2>"$TMP/err" </dev/null
+  # shellcheck disable=SC2046 # pin is words on purpose
+  ip netns exec $ns timeout --kill-after=5 "$LIMIT" $(pin "$platform") "$@" >"$TMP/out" \
+    2>"$TMP/err" </dev/null
   CSTATUS=$?
 }
 
@@ -560,7 +569,18 @@ results_reset
     "downloads (seconds, so without a ratio). Every server is started fresh for each run. wrk fetches \`/\` (httpd's" \
     "built-in page); latencies are wrk's and sockperf's (sockperf reports half the round trip)."
   echo
-  echo "Placement: on these 2 CPUs the single-connection rows depend on where the scheduler puts client and server, for both platforms. Native is fastest with client and server on one CPU (a same-CPU wake-up costs little; wrk -c1 keep-alive then reaches 25-30 k req/s and sockperf about 10 µs) and slowest on two (cross-CPU wake-ups go through the outer hypervisor: 4-7 k req/s, 60-100 µs). unikvm is the other way round: its rings pay when the polling guest and the client run on different CPUs (11-25 k req/s, sockperf 9-14 µs) and fall back to one exit per exchange, about the NET_IO path's 5-9 k req/s and 50 µs, when they share one. Which case a run gets is chance, so single-connection ratios swing between about 0.2× and 2.5× from run to run; the medians above are one such run."
+  echo "Placement: on these 2 CPUs where the scheduler puts client and server decides the" \
+    "single-connection rows. Native is fastest with both on one CPU (a same-CPU wake-up costs" \
+    "little) and slowest on two (a cross-CPU wake-up goes through the outer hypervisor, tens of" \
+    "µs); left to itself the scheduler mostly puts them on two. \`native-1cpu\` pins native's" \
+    "server and client to one CPU (\`taskset -c 0\`), its best case here. unikvm pins its vCPU" \
+    "thread to a CPU of its own and its device threads to the other (\`--pin auto\`, the default" \
+    "with the NIC's rings), so the polling guest never shares its CPU with the client and no" \
+    "exchange needs a wake-up across CPUs. unikvm against native-1cpu:" \
+    "keep-alive $(ratio ka 0 unikvm native-1cpu)×, close $(ratio close 0 unikvm native-1cpu)×," \
+    "-c64 $(ratio c64 0 unikvm native-1cpu)×, iperf3 $(ratio ip 0 unikvm native-1cpu)×," \
+    "-R $(ratio ipr 0 unikvm native-1cpu)×, sockperf average $(ratio sp 0 unikvm native-1cpu)×," \
+    "p99 $(ratio sp 2 unikvm native-1cpu)× (each unikvm median over native-1cpu's)."
   echo
   echo "VM exits come from \`unikvm --stats\`: for wrk, separate runs of httpd -n N under the same" \
     "load (N ≈ a quarter of what the measured rate serves in ${AUX_T} s); for the downloads and iperf3," \

@@ -380,7 +380,26 @@ for _ in range(50):
 print('after garbage', ok)"
 expect_stdout "tap: 50 more connections after the garbage frames all answered" "after garbage 50"
 guest_alive "tap httpd"
+# --pin auto (the default with rings, on two CPUs or more): the vCPU thread (unikvm's main one)
+# runs on one CPU, the ring thread on the others.
+if [ "$(nproc)" -ge 2 ]; then
+  upid=$(cut -d' ' -f1 "/proc/$GPID/task/$GPID/children")
+  cpus_of() { sed -n 's/^Cpus_allowed_list:[[:space:]]*//p' "/proc/$upid/task/$1/status"; }
+  vcpu_cpus=$(cpus_of "$upid")
+  # unikvm's own threads (KVM adds a kernel worker, kvm-nx-lpage-recovery, to the process).
+  ring_cpus=$(for t in /proc/"$upid"/task/*; do
+    [ "${t##*/}" = "$upid" ] || [ "$(cat "$t/comm")" != unikvm ] || cpus_of "${t##*/}"
+  done | sort -u | paste -sd' ')
+  check "tap httpd: --pin auto keeps the vCPU thread on one CPU, the ring thread off it" \
+    "vCPU thread on '$vcpu_cpus', the others on '$ring_cpus'" \
+    bash -c "[[ '$vcpu_cpus' =~ ^[0-9]+$ ]] && [ -n '$ring_cpus' ] &&
+      ! grep -Eq '(^|[ ,])$vcpu_cpus([ ,]|$)' <<<'$ring_cpus'"
+fi
 stop_guest
+if [ "$(nproc)" -ge 2 ]; then
+  check "tap httpd: --stats says where the threads were pinned" "$(tail -2 "$GERR")" \
+    grep -Eq "pinned vcpu_cpu=$vcpu_cpus helper_cpus=[1-9]" "$GERR"
+fi
 # The frames above crossed the shared rings: the host's ring thread moved some of them.
 check "tap httpd: the NIC's shared rings were used (--stats)" "$(tail -4 "$GERR")" \
   grep -Eq 'net_ring active=1 tx_by_thread=[1-9]' "$GERR"

@@ -191,6 +191,16 @@ expect_stdout_has "--help shows usage" '^usage: unikvm'
 run $UNIKVM --version
 expect_stdout_has "--version names the ABI" '^unikvm [0-9.]+ \(guest ABI 1\)$'
 
+run $UNIKVM --stats --pin 0 $HELLO
+expect_status "--pin 0 runs the guest" 0
+expect_stderr_has "--pin 0: --stats says the vCPU thread was pinned there" '^unikvm: stats: pinned vcpu_cpu=0 '
+run $UNIKVM --pin 1023 $HELLO
+expect_status "--pin to a CPU this process may not use: exit 122" 122
+expect_one_line_error "--pin to a CPU this process may not use is reported" \
+  '^unikvm: --pin: CPU 1023 is not one this process may run on'
+run $UNIKVM --pin fast $HELLO
+expect_status "--pin fast: usage error" 120
+
 run $UNIKVM /nonexistent.elf
 expect_status "missing file: exit 121" 121
 expect_one_line_error "missing file is reported" '/nonexistent.elf: No such file'

@@ -141,6 +141,16 @@ static void test_network_options(void **state) {
   expect_error(PARSE("--net-poll", "100001", "x.elf"), "--net-poll: expected microseconds");
   expect_error(PARSE("--net-poll", "-1", "x.elf"), "--net-poll: expected microseconds");
   expect_error(PARSE("--net-poll", "5us", "x.elf"), "--net-poll: expected microseconds");
+  assert_int_equal(opts.pin, OPTIONS_PIN_AUTO);
+  assert_int_equal(PARSE("--pin", "off", "x.elf"), 0);
+  assert_int_equal(opts.pin, OPTIONS_PIN_OFF);
+  assert_int_equal(PARSE("--pin", "1", "x.elf"), 0);
+  assert_int_equal(opts.pin, 1);
+  assert_int_equal(PARSE("--pin", "auto", "x.elf"), 0);
+  assert_int_equal(opts.pin, OPTIONS_PIN_AUTO);
+  expect_error(PARSE("--pin", "-1", "x.elf"), "--pin: expected auto, off or a CPU number");
+  expect_error(PARSE("--pin", "first", "x.elf"), "--pin: expected auto, off or a CPU number");
+  expect_error(PARSE("--pin", "99999", "x.elf"), "--pin: expected auto, off or a CPU number");
 }
 
 static void test_missing_mem_argument(void **state) {
