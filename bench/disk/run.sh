@@ -261,7 +261,8 @@ mb=$(($(bytes "$SHA_SIZE") / 1048576))
   echo
   echo "sha256sum compressor: native $(impl native), unikvm $(impl unikvm), qemu-tcg $(impl qemu-tcg);" \
     "it reads 4 MiB at a time into page-aligned memory (unikvm: one exit per read, the host's copy" \
-    "straight into that buffer); the file (seed $SEED, sha256 ${want:0:16}…) is in the host's page" \
+    "straight into that buffer, made by the vCPU thread and the disk's read thread together, 256 KiB" \
+    "pieces each); the file (seed $SEED, sha256 ${want:0:16}…) is in the host's page" \
     "cache for all."
   echo "Writes in flight at most (diskbench -q $QDEPTH): native $(inflight diskbench-q$QDEPTH native)," \
     "unikvm $(inflight diskbench-q$QDEPTH unikvm) (in the guest: what its block driver had queued at once)."
