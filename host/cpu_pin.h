@@ -3,7 +3,6 @@
 #define UNIKVM_CPU_PIN_H
 
 #include <pthread.h>
-#include <stdbool.h>
 #include <stddef.h>
 
 /* Where the threads went (for --stats); vcpu_cpu is -1 when nothing was pinned. */
@@ -14,13 +13,13 @@ struct cpu_pin {
 
 /*
  * Pins the calling thread (the vCPU's) to CPU PIN, or with OPTIONS_PIN_AUTO
- * when POLLING (the NIC's shared rings are on) to the CPU it runs on,
- * and the N_HELPERS device threads to the other CPUs this process may use.
- * Nothing happens with OPTIONS_PIN_OFF, or for AUTO with fewer than two
- * CPUs. Returns 0, or -1 with a one-line reason in ERR (a CPU this process
- * may not use). Before the sandbox: it takes sched_setaffinity.
+ * (when there are device threads, on two CPUs or more) to the CPU it runs
+ * on, and the N_HELPERS device threads (the NIC's ring thread, the disk's
+ * read thread) to the other CPUs this process may use. Nothing happens with
+ * OPTIONS_PIN_OFF. Returns 0, or -1 with a one-line reason in ERR (a CPU
+ * this process may not use). Before the sandbox: it takes sched_setaffinity.
  */
-int cpu_pin_threads(int pin, bool polling, const pthread_t *helpers, size_t n_helpers,
-                    struct cpu_pin *out, char *err, size_t errlen);
+int cpu_pin_threads(int pin, const pthread_t *helpers, size_t n_helpers, struct cpu_pin *out,
+                    char *err, size_t errlen);
 
 #endif

@@ -215,8 +215,7 @@ static int pin_threads(const struct options *opts, const struct vm *vm, struct c
   if (vm->blk && vm->blk->async)
     helpers[n++] = blk_async_thread(vm->blk->async);
   char err[256];
-  bool polling = vm->net && vm->net->ring;
-  if (cpu_pin_threads(opts->pin, polling, helpers, n, pin, err, sizeof(err)) < 0)
+  if (cpu_pin_threads(opts->pin, helpers, n, pin, err, sizeof(err)) < 0)
     return die(EXIT_SETUP, "--pin", err);
   return 0;
 }

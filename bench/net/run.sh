@@ -574,8 +574,8 @@ results_reset
     "little) and slowest on two (a cross-CPU wake-up goes through the outer hypervisor, tens of" \
     "µs); left to itself the scheduler mostly puts them on two. \`native-1cpu\` pins native's" \
     "server and client to one CPU (\`taskset -c 0\`), its best case here. unikvm pins its vCPU" \
-    "thread to a CPU of its own and its device threads to the other (\`--pin auto\`, the default" \
-    "with the NIC's rings), so the polling guest never shares its CPU with the client and no" \
+    "thread to a CPU of its own and its device threads to the other (\`--pin auto\`, the" \
+    "default), so the polling guest never shares its CPU with the client and no" \
     "exchange needs a wake-up across CPUs. unikvm against native-1cpu:" \
     "keep-alive $(ratio ka 0 unikvm native-1cpu)×, close $(ratio close 0 unikvm native-1cpu)×," \
     "-c64 $(ratio c64 0 unikvm native-1cpu)×, iperf3 $(ratio ip 0 unikvm native-1cpu)×," \

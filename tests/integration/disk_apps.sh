@@ -160,6 +160,15 @@ expect_stdout "sha256sum (unikvm) of a 40 MiB /dev/blk0 equals the host's" "$wan
 exits=$(sed -n 's/^unikvm: stats: .* exits=\([0-9]*\) .*/\1/p' "$ERR")
 check "sha256sum (unikvm) of a 40 MiB /dev/blk0: one exit per 4 MiB read" "$exits exits" \
   test "${exits:-999}" -lt 20
+# Those reads are copied by the vCPU thread and the read thread together, which --pin auto puts
+# on different CPUs.
+shared=$(sed -n 's/^unikvm: stats: blk .* shared_reads=\([0-9]*\).*/\1/p' "$ERR")
+check "sha256sum (unikvm): the 4 MiB reads were shared with the read thread" \
+  "shared_reads=$shared" test "${shared:-0}" -ge 10
+if [ "$(nproc)" -ge 2 ]; then
+  expect_stderr_has "sha256sum (unikvm): the vCPU thread and the read thread were pinned apart" \
+    '^unikvm: stats: pinned vcpu_cpu=[0-9]+ helper_cpus=[1-9]'
+fi
 for mem in 64M 16M; do
   run $UNIKVM --stats --mem $mem --disk "$TMP/raw40.img,ro" build/tests/fstest.elf -- crc /dev/blk0 \
     131072
