@@ -212,7 +212,9 @@ static int pin_threads(const struct options *opts, const struct vm *vm, struct c
   size_t n = 0;
   if (vm->net && vm->net->ring)
     helpers[n++] = net_ring_thread(vm->net->ring);
-  if (vm->blk && vm->blk->async)
+  /* Not for an O_DIRECT disk: its writes complete by the host device's interrupts, which wake
+   * the vCPU thread wherever they come in; pinned, that is a wake-up across CPUs per write. */
+  if (vm->blk && vm->blk->async && !vm->blk->direct)
     helpers[n++] = blk_async_thread(vm->blk->async);
   char err[256];
   if (cpu_pin_threads(opts->pin, helpers, n, pin, err, sizeof(err)) < 0)

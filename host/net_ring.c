@@ -244,10 +244,12 @@ static void *ring_thread(void *arg) {
     wait_for_kick(r);
   /*
    * How long to stay awake: after a frame went to the guest, long enough for
-   * its answer (poll_ns); after a frame left, only briefly, for the next one
-   * of a burst. Between a response and the client's next request this
-   * thread sleeps in ppoll: the guest polls then, and on two cores the
-   * client needs the other one.
+   * its answer (poll_ns); after frames left, only briefly, for the next ones
+   * of a burst, and not at all after a lone frame (an answer). Between a
+   * response and the client's next request this thread sleeps in ppoll: the
+   * guest polls then, and on two cores the client needs the other one. A
+   * thread still spinning there when the answer wakes the client leaves the
+   * scheduler no idle CPU, and it may put the client on the guest's.
    */
   uint64_t awake_until = now_ns() + r->poll_ns, linger_ns = r->poll_ns / 8;
   while (!atomic_load(&r->stop)) {
@@ -267,7 +269,7 @@ static void *ring_thread(void *arg) {
     if (!guest_polls)
       awake_until = now;
     if (sent)
-      awake_until = now + linger_ns;
+      awake_until = now + (sent > 1 ? linger_ns : 0);
     if (got)
       awake_until = now + r->poll_ns;
     if (got || sent)
