@@ -14,8 +14,8 @@ struct cpu_pin {
 /*
  * Pins the calling thread (the vCPU's) to CPU PIN, or with OPTIONS_PIN_AUTO
  * (when there are device threads, on two CPUs or more) to the CPU it runs
- * on, and the N_HELPERS device threads (the NIC's ring thread, the disk's
- * read thread) to the other CPUs this process may use. Nothing happens with
+ * on, and the N_HELPERS device threads (the NIC's ring thread, the read
+ * thread of a disk without O_DIRECT) to the other CPUs this process may use. Nothing happens with
  * OPTIONS_PIN_OFF. Returns 0, or -1 with a one-line reason in ERR (a CPU
  * this process may not use). Before the sandbox: it takes sched_setaffinity.
  */
