@@ -169,6 +169,12 @@ if [ "$(nproc)" -ge 2 ]; then
   expect_stderr_has "sha256sum (unikvm): the vCPU thread and the read thread were pinned apart" \
     '^unikvm: stats: pinned vcpu_cpu=[0-9]+ helper_cpus=[1-9]'
 fi
+# An O_DIRECT disk is no reason to pin: its completions would wake a pinned vCPU across CPUs.
+run $UNIKVM --stats --disk "$TMP/raw40.img,ro,direct" $GSUM -- /dev/blk0
+expect_stdout "sha256sum (unikvm) of a 40 MiB /dev/blk0 opened O_DIRECT equals the host's" \
+  "$want40  /dev/blk0"
+check "an O_DIRECT disk alone does not pin the vCPU thread" "$(grep pinned "$ERR")" \
+  bash -c "! grep -q 'stats: pinned' '$ERR'"
 for mem in 64M 16M; do
   run $UNIKVM --stats --mem $mem --disk "$TMP/raw40.img,ro" build/tests/fstest.elf -- crc /dev/blk0 \
     131072
