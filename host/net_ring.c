@@ -244,12 +244,14 @@ static void *ring_thread(void *arg) {
     wait_for_kick(r);
   /*
    * How long to stay awake: after a frame went to the guest, long enough for
-   * its answer (poll_ns); after frames left, only briefly, for the next ones
-   * of a burst, and not at all after a lone frame (an answer). Between a
-   * response and the client's next request this thread sleeps in ppoll: the
-   * guest polls then, and on two cores the client needs the other one. A
-   * thread still spinning there when the answer wakes the client leaves the
-   * scheduler no idle CPU, and it may put the client on the guest's.
+   * its answer (poll_ns); after frames left, briefly (poll_ns / 8) while the
+   * guest still works, for the next ones (a FIN after a response, the rest
+   * of a burst), and not at all once the guest is idle (guest_idle: it sends
+   * nothing more before a frame comes). Between a response and the client's
+   * next request this thread sleeps in ppoll: the guest polls then, and on
+   * two cores the client needs the other one, which a thread spinning there
+   * would hold (a client that shares a CPU with this thread waits for it; one
+   * free to move may be put on the guest's CPU).
    */
   uint64_t awake_until = now_ns() + r->poll_ns, linger_ns = r->poll_ns / 8;
   while (!atomic_load(&r->stop)) {
@@ -269,7 +271,7 @@ static void *ring_thread(void *arg) {
     if (!guest_polls)
       awake_until = now;
     if (sent)
-      awake_until = now + (sent > 1 ? linger_ns : 0);
+      awake_until = now + (__atomic_load_n(&s->guest_idle, __ATOMIC_ACQUIRE) ? 0 : linger_ns);
     if (got)
       awake_until = now + r->poll_ns;
     if (got || sent)

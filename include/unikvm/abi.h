@@ -224,7 +224,9 @@ struct unikvm_net_ring {
   uint32_t rx_seen;       /* rx[i] for i < rx_seen the guest has taken (read by POLL) */
   uint32_t guest_waiting; /* nonzero while the guest waits in POLL: a filled rx wakes it */
   uint32_t guest_polls;   /* nonzero: the idle guest polls rx, so fill it while the guest runs */
-  uint32_t pad1[12];
+  uint32_t guest_idle;    /* nonzero: every thread of the guest waits for a frame or a timer, so
+                             it queues no frame before one comes (the host need not watch tx) */
+  uint32_t pad1[11];
   /* Written by the host. */
   uint32_t tx_tail; /* tx[i] for i < tx_tail have left: their buffers are the guest's again */
   uint32_t pad2[15];

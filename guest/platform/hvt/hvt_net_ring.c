@@ -273,6 +273,8 @@ bool hvt_ring_exchange(uint64_t timeout_ns, bool attached) {
   uint64_t deadline = timeout_ns > UINT64_MAX - now ? UINT64_MAX : now + timeout_ns;
   bool spin = attached && spin_ns > 0 && timeout_ns > 0 && !rx_waiting();
   __atomic_store_n(&ring->guest_polls, spin ? 1u : 0u, __ATOMIC_RELAXED);
+  /* Every frame of this pass is queued: the host need not linger for more (tx_head first). */
+  __atomic_store_n(&ring->guest_idle, timeout_ns > 0 ? 1u : 0u, __ATOMIC_RELEASE);
   if (spin && !(__atomic_load_n(&ring->polling, __ATOMIC_ACQUIRE) & UNIKVM_NET_RING_POLL_RX)) {
     /* The host's thread sleeps without watching the backend: this POLL wakes it. */
     struct unikvm_hc_poll kick = {.timeout_ns = 0, .ready = 0};
@@ -282,8 +284,10 @@ bool hvt_ring_exchange(uint64_t timeout_ns, bool attached) {
   /* Only a window that ran its full length is a failure: the timeout or the host may end it. */
   if (spin && (came || guest_clock_monotonic_ns() >= now + spin_ns))
     adapt_spin(came);
-  if (rx_waiting() && !tx_needs_exit())
+  if (rx_waiting() && !tx_needs_exit()) {
+    __atomic_store_n(&ring->guest_idle, 0u, __ATOMIC_RELAXED);
     return true;
+  }
   now = guest_clock_monotonic_ns();
   uint64_t wait_ns = deadline == UINT64_MAX ? UINT64_MAX : deadline > now ? deadline - now : 0;
   ring->rx_seen = rx_next;
@@ -294,6 +298,7 @@ bool hvt_ring_exchange(uint64_t timeout_ns, bool attached) {
   struct unikvm_hc_poll arg = {.timeout_ns = wait_ns, .ready = 0};
   hvt_hypercall(UNIKVM_HC_POLL, &arg);
   __atomic_store_n(&ring->guest_waiting, 0u, __ATOMIC_RELAXED);
+  __atomic_store_n(&ring->guest_idle, 0u, __ATOMIC_RELAXED);
   if (wait_ns > 0 && rx_waiting())
     count_unpolled_wait();
   tx_reclaim();
