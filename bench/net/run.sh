@@ -90,6 +90,11 @@ ip netns exec $NSG ip tuntap add tap0 mode tap && ip -n $NSG link set tap0 mtu "
   ip -n $NSG link set tap0 up && ip -n $NSG addr add 10.77.0.1/24 dev tap0 ||
   die "cannot set up tap0"
 TAP=(--net tap:tap0 --ip 10.77.0.2/24 --gw 10.77.0.1)
+# Each platform's placement on two CPUs or more (see the Placement note): native-1cpu's server
+# and clients share CPU 0; unikvm's vCPU has CPU 0 (its device threads go to the others) and
+# its clients run on CPU 1, the way a load generator is kept off a server's cores.
+PIN_SPLIT=0
+[ "$(nproc)" -ge 2 ] && PIN_SPLIT=1 && TAP+=(--pin 0)
 
 # The QEMU platforms: their own namespace, QEMU's user-mode network, the servers' ports forwarded.
 NSQ=unikvm-bn$$-q
@@ -162,8 +167,11 @@ server_done() {
 # server_pid: the server process itself (the child of its timeout wrapper).
 server_pid() { awk '{ print $1 }' /proc/$SPID/task/$SPID/children 2>/dev/null; }
 
-# pin PLATFORM: the taskset prefix that puts native-1cpu's server and client on one CPU.
-pin() { [ "$1" = native-1cpu ] && echo "taskset -c 0"; }
+# pin PLATFORM: the taskset prefix of PLATFORM's clients (and native-1cpu's server).
+pin() {
+  [ "$1" = native-1cpu ] && echo "taskset -c 0"
+  [ "$1" = unikvm ] && [ $PIN_SPLIT = 1 ] && echo "taskset -c 1"
+}
 
 # client PLATFORM CMD...: runs CMD next to PLATFORM's server ($NSC or $NSG), bounded by LIMIT;
 # output in $TMP/out and $TMP/err, status in CSTATUS.
@@ -508,13 +516,24 @@ sys_cell() {
 
 # netrow BENCH INDEX LABEL FMT DIRECTION TARGET CSV [EXITS-UNIT]: one table line (the exits and
 # syscalls columns only with EXITS-UNIT); appends each platform's median to $RESULTS/CSV-PLATFORM.csv.
+# strict_ratio BENCH INDEX DIRECTION: unikvm's ratio to the better of native and native-1cpu (the
+# worse of the two ratios), so a goal is met only against native's best placement.
+strict_ratio() {
+  local a b
+  a=$(ratio "$1" "$2")
+  b=$(ratio "$1" "$2" unikvm native-1cpu)
+  [ "$b" = "–" ] && echo "$a" && return
+  [ "$a" = "–" ] && echo "$b" && return
+  awk -v a="$a" -v b="$b" -v d="$3" 'BEGIN { if (d == "lower") print (a > b ? a : b); else print (a < b ? a : b) }'
+}
+
 netrow() {
   local bench=$1 i=$2 x="" s=""
   if [ -n "${8:-}" ]; then
     x=$(exits_cell "$bench" "$8")
     s=$(sys_cell "$bench")
   fi
-  echo "| $3 | $(cells "$bench" "$i" "$4") | $(target "$(ratio "$bench" "$i")" "$5" "$6") | $x | $s |"
+  echo "| $3 | $(cells "$bench" "$i" "$4") | $(target "$(strict_ratio "$bench" "$i" "$5")" "$5" "$6") | $x | $s |"
   save "$bench" "$i" "$7" "$5"
 }
 
@@ -569,14 +588,18 @@ results_reset
     "downloads (seconds, so without a ratio). Every server is started fresh for each run. wrk fetches \`/\` (httpd's" \
     "built-in page); latencies are wrk's and sockperf's (sockperf reports half the round trip)."
   echo
-  echo "Placement: on these 2 CPUs where the scheduler puts client and server decides the" \
-    "single-connection rows. Native is fastest with both on one CPU (a same-CPU wake-up costs" \
-    "little) and slowest on two (a cross-CPU wake-up goes through the outer hypervisor, tens of" \
-    "µs); left to itself the scheduler mostly puts them on two. \`native-1cpu\` pins native's" \
-    "server and client to one CPU (\`taskset -c 0\`), its best case here. unikvm pins its vCPU" \
-    "thread to a CPU of its own and its device threads to the other (\`--pin auto\`, the" \
-    "default), so the polling guest never shares its CPU with the client and no" \
-    "exchange needs a wake-up across CPUs. unikvm against native-1cpu:" \
+  echo "Placement: on these 2 CPUs where client and server run decides the single-connection" \
+    "rows. Native is fastest with both on one CPU (a same-CPU wake-up costs little) and slowest" \
+    "on two (a cross-CPU wake-up goes through the outer hypervisor, tens of µs); left to itself" \
+    "the scheduler mostly puts them on two: that is the \`native\` column. \`native-1cpu\` pins" \
+    "native's server and clients to CPU 0 (\`taskset -c 0\`), its best case here. unikvm's vCPU" \
+    "thread has CPU 0 to itself (\`--pin 0\`; its device threads go to CPU 1) and its clients run" \
+    "on CPU 1 (\`taskset -c 1\`), its best case: the polling guest never gives its CPU up and no" \
+    "exchange needs a wake-up across CPUs. With the client left to the scheduler (\`--pin auto\`," \
+    "the default, unpinned wrk) keep-alive measured 13-27 k req/s in repeated 10 s runs on" \
+    "2026-11-22: now and then the client lands on the vCPU's CPU and each exchange then waits for" \
+    "the guest to give it up. The target column judges unikvm against the better of the two" \
+    "native columns. unikvm against native-1cpu, best case against best case:" \
     "keep-alive $(ratio ka 0 unikvm native-1cpu)×, close $(ratio close 0 unikvm native-1cpu)×," \
     "-c64 $(ratio c64 0 unikvm native-1cpu)×, iperf3 $(ratio ip 0 unikvm native-1cpu)×," \
     "-R $(ratio ipr 0 unikvm native-1cpu)×, sockperf average $(ratio sp 0 unikvm native-1cpu)×," \
