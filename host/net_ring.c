@@ -139,15 +139,10 @@ static uint32_t send_queued(struct net_ring *r, struct unikvm_net_ring *s) {
   return pending;
 }
 
-/* Reads what the backend has into the buffers the guest posted on rx. The caller holds rx_lock. */
-static uint32_t receive_waiting(struct net_ring *r, struct unikvm_net_ring *s) {
-  uint32_t avail = load_acquire(&s->rx_avail), room = avail - r->rx_used;
-  if (room > r->slots)
-    return ring_broken(r, "rx ring: %u buffers posted past %u (%u slots)", room, r->rx_used,
-                       r->slots);
-  if (room == 0)
-    return 0;
-  uint32_t n = room < RING_BATCH ? room : RING_BATCH, len, lens[RING_BATCH];
+/* Reads up to N frames from the backend into the next N buffers the guest posted on rx and
+ * hands them over. The caller holds rx_lock. */
+static uint32_t receive_into_posted(struct net_ring *r, struct unikvm_net_ring *s, uint32_t n) {
+  uint32_t len, lens[RING_BATCH];
   struct iovec iov[RING_BATCH];
   for (uint32_t i = 0; i < n; i++) {
     void *p = entry_buffer(r, &s->rx[(r->rx_used + i) & r->mask], false, &len);
@@ -156,13 +151,30 @@ static uint32_t receive_waiting(struct net_ring *r, struct unikvm_net_ring *s) {
     iov[i] = (struct iovec){.iov_base = p, .iov_len = len};
   }
   uint32_t got = net_backend_read(r->net, iov, lens, n);
-  if (got == 0)
-    return 0;
   for (uint32_t i = 0; i < got; i++)
     __atomic_store_n(&s->rx[(r->rx_used + i) & r->mask].len, lens[i], __ATOMIC_RELAXED);
   r->rx_used += got;
   store_release(&s->rx_used, r->rx_used);
   return got;
+}
+
+/*
+ * Reads what the backend has (up to RING_BATCH frames) into the buffers the
+ * guest posted on rx. The caller holds rx_lock. The first read takes one
+ * buffer: most looks find nothing (this thread looks while the guest works
+ * on a request), and checking a whole batch of buffers for nothing cost
+ * more than the read itself; the first frame also reaches the guest sooner.
+ */
+static uint32_t receive_waiting(struct net_ring *r, struct unikvm_net_ring *s) {
+  uint32_t avail = load_acquire(&s->rx_avail), room = avail - r->rx_used;
+  if (room > r->slots)
+    return ring_broken(r, "rx ring: %u buffers posted past %u (%u slots)", room, r->rx_used,
+                       r->slots);
+  if (room == 0 || receive_into_posted(r, s, 1) == 0)
+    return 0;
+  room--;
+  return 1 +
+         (room == 0 ? 0 : receive_into_posted(r, s, room < RING_BATCH - 1 ? room : RING_BATCH - 1));
 }
 
 /* After the thread filled rx: a guest waiting in POLL is woken (the vCPU, filling rx itself

@@ -128,6 +128,50 @@ static void test_rx_fills_posted_buffers(void **state) {
   assert_false(fake.vm.stopped);
 }
 
+/*
+ * More frames wait than buffers are posted: every buffer fills, in order (the thread reads one
+ * frame first, then the rest in a batch), the others wait in the backend, and once the guest
+ * gives buffers back the rest arrive, still in order. MESSAGE_SOCKET picks recvmmsg or a
+ * read per frame (the tap's way).
+ */
+static void rx_fills_in_order_then_waits_for_room(bool message_socket) {
+  net.message_socket = message_socket;
+  for (uint8_t i = 0; i < SLOTS + 4; i++) {
+    uint8_t frame[100];
+    memset(frame, 0x20 + i, sizeof(frame));
+    assert_int_equal(send(peer, frame, 30u + i, 0), 30 + i);
+  }
+  offer_posted();
+  assert_true(becomes(&ring->rx_used, SLOTS));
+  for (uint32_t i = 0; i < SLOTS; i++) {
+    assert_int_equal(ring->rx[i].len, 30 + i);
+    assert_int_equal(*(const uint8_t *)fake_vm_at(&fake, ring->rx[i].data), 0x20 + i);
+  }
+  /* The guest took four frames and posts their buffers again; POLL fills them if the thread
+   * sleeps by then (a full rx is not watched). */
+  for (uint32_t i = 0; i < 4; i++)
+    ring->rx[i].len = MTU + 14;
+  ring->rx_seen = SLOTS;
+  __atomic_store_n(&ring->rx_avail, SLOTS + 4, __ATOMIC_RELEASE);
+  assert_int_equal(vm_wait_ready(&fake.vm, 1000000000u), UNIKVM_READY_NET_RX);
+  assert_true(becomes(&ring->rx_used, SLOTS + 4));
+  for (uint32_t i = 0; i < 4; i++) {
+    assert_int_equal(ring->rx[i].len, 30 + SLOTS + i);
+    assert_int_equal(*(const uint8_t *)fake_vm_at(&fake, ring->rx[i].data), 0x20 + SLOTS + i);
+  }
+  assert_false(fake.vm.stopped);
+}
+
+static void test_rx_fills_in_order_by_message_batch(void **state) {
+  (void)state;
+  rx_fills_in_order_then_waits_for_room(true);
+}
+
+static void test_rx_fills_in_order_by_frame_reads(void **state) {
+  (void)state;
+  rx_fills_in_order_then_waits_for_room(false);
+}
+
 /* A guest that does not poll rx: the thread leaves the backend alone, POLL on the vCPU reads. */
 static void test_rx_left_to_poll_when_the_guest_does_not_poll(void **state) {
   (void)state;
@@ -265,6 +309,8 @@ int main(void) {
   const struct CMUnitTest tests[] = {
       cmocka_unit_test_setup_teardown(test_tx_leaves_without_a_hypercall, setup, teardown),
       cmocka_unit_test_setup_teardown(test_rx_fills_posted_buffers, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_rx_fills_in_order_by_message_batch, setup, teardown),
+      cmocka_unit_test_setup_teardown(test_rx_fills_in_order_by_frame_reads, setup, teardown),
       cmocka_unit_test_setup_teardown(test_rx_left_to_poll_when_the_guest_does_not_poll, setup,
                                       teardown),
       cmocka_unit_test_setup_teardown(test_poll_wakes_when_a_frame_arrives, setup, teardown),
