@@ -289,8 +289,12 @@ static void *ring_thread(void *arg) {
     if (got || sent)
       continue;
     if (now >= awake_until) {
+      uint32_t delivered = load_acquire(&s->rx_used);
       sleep_until_needed(r, s);
-      awake_until = now_ns() + linger_ns;
+      /* Frames that POLL handed to the guest meanwhile get an answer, as the thread's own
+       * do: it must be awake to send it, or the guest exits again for that. */
+      bool answer_due = load_acquire(&s->rx_used) != delivered;
+      awake_until = now_ns() + (answer_due ? r->poll_ns : linger_ns);
       continue;
     }
     /* Watch tx in memory for a while before the next look at the backend (a system call);
@@ -366,6 +370,20 @@ static uint64_t stop_broken(struct vm *vm, struct net_ring *r) {
   return 0;
 }
 
+/*
+ * POLL returns frames to a guest that polls rx while the thread sleeps: the
+ * thread is woken to send the answer. Without it the guest, finding its
+ * answer queued and nobody watching tx, exits again to send it, and waits
+ * in that POLL for the next request: one exit per request from then on.
+ */
+static void wake_for_answer(struct net_ring *r, struct unikvm_net_ring *s) {
+  if (__atomic_load_n(&s->guest_polls, __ATOMIC_RELAXED) &&
+      !(__atomic_load_n(&s->polling, __ATOMIC_ACQUIRE) & UNIKVM_NET_RING_POLL_TX)) {
+    signal_fd(r->kick_fd);
+    atomic_fetch_add(&r->kicks, 1);
+  }
+}
+
 uint64_t net_ring_wait(struct vm *vm, struct net_ring *r, uint64_t timeout_ns) {
   struct unikvm_net_ring *s = atomic_load(&r->shared);
   if (atomic_load(&r->broken))
@@ -385,6 +403,8 @@ uint64_t net_ring_wait(struct vm *vm, struct net_ring *r, uint64_t timeout_ns) {
     if (atomic_load(&r->broken))
       return stop_broken(vm, r);
     uint64_t ready = rx_ready(s), now = now_ns();
+    if (ready)
+      wake_for_answer(r, s);
     if (ready || now >= deadline || vm_stop_signal)
       return ready;
     /* The backend itself, and the thread's wake-up for frames it took meanwhile. */
