@@ -596,9 +596,10 @@ results_reset
     "thread has CPU 0 to itself (\`--pin 0\`; its device threads go to CPU 1) and its clients run" \
     "on CPU 1 (\`taskset -c 1\`), its best case: the polling guest never gives its CPU up and no" \
     "exchange needs a wake-up across CPUs. With the client left to the scheduler (\`--pin auto\`," \
-    "the default, unpinned wrk) keep-alive measured 13-27 k req/s in repeated 10 s runs on" \
-    "2026-11-22: now and then the client lands on the vCPU's CPU and each exchange then waits for" \
-    "the guest to give it up. The target column judges unikvm against the better of the two" \
+    "the default, unpinned wrk) keep-alive measured 22-34 k req/s in five 10 s runs on" \
+    "2026-11-22 (13-27 k before the ring thread's one-buffer look): now and then the client lands" \
+    "on the vCPU's CPU and each exchange then waits for the guest to give it up; a client pinned" \
+    "to the vCPU's CPU gets 7 k. The target column judges unikvm against the better of the two" \
     "native columns. unikvm against native-1cpu, best case against best case:" \
     "keep-alive $(ratio ka 0 unikvm native-1cpu)×, close $(ratio close 0 unikvm native-1cpu)×," \
     "-c64 $(ratio c64 0 unikvm native-1cpu)×, iperf3 $(ratio ip 0 unikvm native-1cpu)×," \
