@@ -2,6 +2,7 @@
 #include "fd.h"
 #include "proc.h"
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -17,6 +18,15 @@ struct port_file *port_fd_get(int fd) {
   /* Held across the call: a read may block while another thread closes the fd. */
   port_file_ref(t->slots[fd]);
   return t->slots[fd];
+}
+
+struct port_file *port_fd_get_for(int fd, int access) {
+  struct port_file *f = port_fd_get(fd);
+  if (f != NULL && (f->flags & O_ACCMODE) == (access == O_RDONLY ? O_WRONLY : O_RDONLY)) {
+    port_file_unref(f);
+    return NULL;
+  }
+  return f;
 }
 
 /* Makes the table at least size slots long. */

@@ -62,6 +62,9 @@ void port_file_unref(struct port_file *f);
 /* The running process's file for fd, with a reference taken; NULL if fd is not open. */
 struct port_file *port_fd_get(int fd);
 
+/* The same, NULL also when fd is not open for ACCESS (O_RDONLY: reading, O_WRONLY: writing). */
+struct port_file *port_fd_get_for(int fd, int access);
+
 /* Installs f (the caller's reference moves in) at the lowest free fd >= min; fd or -errno. */
 int port_fd_install(struct port_fdtable *t, int min, struct port_file *f);
 

@@ -6,18 +6,8 @@
 #include <limits.h>
 #include <stdlib.h>
 
-/* The fd's file if it is open for access (O_RDONLY: reading, O_WRONLY: writing), else NULL. */
-static struct port_file *get_for(int fd, int access) {
-  struct port_file *f = port_fd_get(fd);
-  if (f != NULL && (f->flags & O_ACCMODE) == (access == O_RDONLY ? O_WRONLY : O_RDONLY)) {
-    port_file_unref(f);
-    return NULL;
-  }
-  return f;
-}
-
 ssize_t pread(int fd, void *buf, size_t len, off_t off) {
-  struct port_file *f = get_for(fd, O_RDONLY);
+  struct port_file *f = port_fd_get_for(fd, O_RDONLY);
   if (f == NULL) {
     errno = EBADF;
     return -1;
@@ -28,7 +18,7 @@ ssize_t pread(int fd, void *buf, size_t len, off_t off) {
 }
 
 ssize_t pwrite(int fd, const void *buf, size_t len, off_t off) {
-  struct port_file *f = get_for(fd, O_WRONLY);
+  struct port_file *f = port_fd_get_for(fd, O_WRONLY);
   if (f == NULL) {
     errno = EBADF;
     return -1;
@@ -57,7 +47,7 @@ int fdatasync(int fd) {
 }
 
 int ftruncate(int fd, off_t len) {
-  struct port_file *f = get_for(fd, O_WRONLY);
+  struct port_file *f = port_fd_get_for(fd, O_WRONLY);
   if (f == NULL) {
     errno = EBADF;
     return -1;

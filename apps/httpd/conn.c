@@ -47,12 +47,12 @@ void conn_free(struct conn *c) {
   body_end(&c->body);
   close(c->fd);
   free(c->in);
-  free(c->out);
+  send_queue_free(&c->out);
   free(c);
 }
 
 bool conn_idle(const struct conn *c) {
-  return c->out_off == c->out_len && c->body.kind == BODY_NONE;
+  return send_queue_empty(&c->out) && c->body.kind == BODY_NONE;
 }
 
 short conn_events(const struct conn *c) {
@@ -96,27 +96,7 @@ static bool read_input(struct conn *c) {
 
 /* Sends buf; what the socket does not take is queued in c->out. False on error. */
 static bool send_buffer(struct conn *c, const char *buf, size_t len) {
-  size_t done = 0;
-  while (done < len) {
-    ssize_t n = send(c->fd, buf + done, len - done, 0);
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
-      return false;
-    if (n > 0)
-      done += (size_t)n;
-    if (n < 0 || done < len)
-      break; /* a short send means the socket buffer is full: wait for POLLOUT */
-  }
-  if (done == len)
-    return true;
-  c->out = malloc(len - done);
-  if (!c->out)
-    return false;
-  memcpy(c->out, buf + done, len - done);
-  c->out_off = 0;
-  c->out_len = len - done;
-  return true;
+  return send_or_queue(c->fd, &c->out, buf, len);
 }
 
 static void consume(struct conn *c, size_t n) {
@@ -204,18 +184,11 @@ static bool discard_input(struct conn *c) {
 static bool conn_run(struct conn *c, struct server *s) {
   int body_sends = 0;
   for (;;) {
-    if (c->out_off < c->out_len) {
-      ssize_t n = send(c->fd, c->out + c->out_off, c->out_len - c->out_off, 0);
-      if (n < 0 && errno == EINTR)
-        continue;
-      if (n < 0)
-        return errno == EAGAIN || errno == EWOULDBLOCK;
-      c->out_off += (size_t)n;
-      if (c->out_off < c->out_len)
+    if (!send_queue_empty(&c->out)) {
+      if (!send_queue_flush(c->fd, &c->out))
+        return false;
+      if (!send_queue_empty(&c->out))
         return true;
-      free(c->out);
-      c->out = NULL;
-      c->out_off = c->out_len = 0;
       continue;
     }
     if (c->body.kind != BODY_NONE) {

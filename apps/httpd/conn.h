@@ -7,6 +7,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
+#include "../lib/send_queue.h"
 #include "body.h"
 #include "server.h"
 
@@ -14,16 +15,15 @@ struct conn {
   int fd;
   char *in; /* received bytes not yet consumed: in[in_off..in_len) */
   size_t in_off, in_len, in_cap;
-  size_t scan;   /* how far in[in_off..] was searched for the end of a head */
-  uint64_t skip; /* request body bytes still to discard */
-  char *out;     /* response bytes that send() did not take yet: out[out_off..out_len) */
-  size_t out_off, out_len;
-  struct body body; /* the rest of the current response body */
-  bool close_after; /* close once everything queued is sent */
-  bool linger;      /* ...but the client may still be sending: linger before closing */
-  bool peer_eof;    /* the client will send nothing more */
-  bool lingering;   /* write side shut: discarding input until the client closes */
-  double deadline;  /* drop the connection if nothing happens until then */
+  size_t scan;           /* how far in[in_off..] was searched for the end of a head */
+  uint64_t skip;         /* request body bytes still to discard */
+  struct send_queue out; /* response bytes that send() did not take yet */
+  struct body body;      /* the rest of the current response body */
+  bool close_after;      /* close once everything queued is sent */
+  bool linger;           /* ...but the client may still be sending: linger before closing */
+  bool peer_eof;         /* the client will send nothing more */
+  bool lingering;        /* write side shut: discarding input until the client closes */
+  double deadline;       /* drop the connection if nothing happens until then */
 };
 
 /* Takes ownership of an accepted, non-blocking socket. NULL when out of memory. */

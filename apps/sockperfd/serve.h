@@ -6,6 +6,8 @@
 #include <stdbool.h>
 #include <stddef.h>
 
+#include "../lib/send_queue.h"
+
 /* Answers the datagrams waiting on a non-blocking UDP socket. */
 void udp_serve(int fd);
 
@@ -13,8 +15,7 @@ struct tcp_conn {
   int fd;
   unsigned char *in; /* bytes of messages not complete yet */
   size_t in_len, in_cap;
-  unsigned char *out; /* replies the socket did not take yet */
-  size_t out_off, out_len;
+  struct send_queue out; /* replies the socket did not take yet */
 };
 
 /* Takes ownership of an accepted, non-blocking socket; NULL when out of memory. */

@@ -32,51 +32,17 @@ struct tcp_conn *tcp_conn_new(int fd) {
 static void tcp_conn_free(struct tcp_conn *c) {
   close(c->fd);
   free(c->in);
-  free(c->out);
+  send_queue_free(&c->out);
   free(c);
 }
 
 short tcp_conn_events(const struct tcp_conn *c) {
-  return c->out_off < c->out_len ? POLLOUT : POLLIN;
+  return send_queue_empty(&c->out) ? POLLIN : POLLOUT;
 }
 
 /* Sends buf, queueing what the socket does not take. False on a connection error. */
 static bool send_replies(struct tcp_conn *c, const unsigned char *buf, size_t len) {
-  size_t done = 0;
-  while (done < len) {
-    ssize_t n = send(c->fd, buf + done, len - done, 0);
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n < 0 && errno != EAGAIN && errno != EWOULDBLOCK)
-      return false;
-    if (n <= 0)
-      break;
-    done += (size_t)n;
-  }
-  if (done == len)
-    return true;
-  c->out = malloc(len - done);
-  if (!c->out)
-    return false;
-  memcpy(c->out, buf + done, len - done);
-  c->out_off = 0;
-  c->out_len = len - done;
-  return true;
-}
-
-static bool flush_queued(struct tcp_conn *c) {
-  while (c->out_off < c->out_len) {
-    ssize_t n = send(c->fd, c->out + c->out_off, c->out_len - c->out_off, 0);
-    if (n < 0 && errno == EINTR)
-      continue;
-    if (n < 0)
-      return errno == EAGAIN || errno == EWOULDBLOCK;
-    c->out_off += (size_t)n;
-  }
-  free(c->out);
-  c->out = NULL;
-  c->out_off = c->out_len = 0;
-  return true;
+  return send_or_queue(c->fd, &c->out, buf, len);
 }
 
 /* Answers the complete messages in the input. False when the stream is not sockperf's. */
@@ -92,7 +58,7 @@ static bool process(struct tcp_conn *c) {
       if (!send_replies(c, replies, rlen))
         return false;
       rlen = 0;
-      if (c->out_len)
+      if (!send_queue_empty(&c->out))
         break; /* the socket is full; the rest waits in the input */
     }
     if (msg_make_reply(c->in + off, len)) {
@@ -127,9 +93,9 @@ static bool read_input(struct tcp_conn *c) {
 
 bool tcp_conn_handle(struct tcp_conn *c, short revents) {
   bool open = true;
-  if (c->out_off < c->out_len) {
-    open = flush_queued(c);
-    if (open && !c->out_len)
+  if (!send_queue_empty(&c->out)) {
+    open = send_queue_flush(c->fd, &c->out);
+    if (open && send_queue_empty(&c->out))
       open = process(c); /* messages that waited for the socket to drain */
   } else if (revents & (POLLIN | POLLHUP | POLLERR)) {
     open = read_input(c);
