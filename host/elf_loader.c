@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "unikvm/abi.h"
+#include "unikvm/elf_notes.h"
 
 #define MAX_PHDRS 64
 
@@ -75,39 +76,6 @@ static int overlaps(const Elf64_Phdr *a, const Elf64_Phdr *b) {
   return a->p_paddr < b->p_paddr + b->p_memsz && b->p_paddr < a->p_paddr + a->p_memsz;
 }
 
-/*
- * Reads the unikvm ABI notes of one PT_NOTE segment: their device bits are
- * ORed into NOTE (layers of the image each declare what they need) and a
- * version other than NOTE's first one is kept in *bad_version. Returns how
- * many notes it found.
- */
-static int read_abi_notes(const uint8_t *file, const Elf64_Phdr *ph, struct unikvm_note_abi *note,
-                          int found, uint32_t *bad_version) {
-  uint64_t off = ph->p_offset, end = ph->p_offset + ph->p_filesz;
-  const uint32_t namesz_want = sizeof(UNIKVM_NOTE_NAME);
-  while (end - off >= sizeof(Elf64_Nhdr)) {
-    Elf64_Nhdr nh;
-    memcpy(&nh, file + off, sizeof(nh));
-    uint64_t name_off = off + sizeof(nh);
-    uint64_t desc_off = name_off + (((uint64_t)nh.n_namesz + 3) & ~3ull);
-    uint64_t next = desc_off + (((uint64_t)nh.n_descsz + 3) & ~3ull);
-    if (next > end || next <= off)
-      return found;
-    struct unikvm_note_abi desc;
-    if (nh.n_type == UNIKVM_NOTE_TYPE_ABI && nh.n_namesz == namesz_want &&
-        memcmp(file + name_off, UNIKVM_NOTE_NAME, namesz_want) == 0 &&
-        nh.n_descsz >= sizeof(desc)) {
-      memcpy(&desc, file + desc_off, sizeof(desc));
-      if (desc.abi_version != UNIKVM_ABI_VERSION)
-        *bad_version = desc.abi_version;
-      note->devices |= desc.devices;
-      found++;
-    }
-    off = next;
-  }
-  return found;
-}
-
 static int entry_in_code(const Elf64_Phdr *phdrs, unsigned n, uint64_t entry) {
   for (unsigned i = 0; i < n; i++) {
     const Elf64_Phdr *ph = &phdrs[i];
@@ -129,7 +97,8 @@ static int check_segments(const uint8_t *file, size_t size, const Elf64_Phdr *ph
     if (ph->p_type == PT_INTERP || ph->p_type == PT_DYNAMIC)
       return reject(err, errlen, "dynamically linked (link the image statically)");
     if (ph->p_type == PT_NOTE && in_file(ph->p_offset, ph->p_filesz, size))
-      notes = read_abi_notes(file, ph, &note, notes, &bad_version);
+      notes = unikvm_read_abi_notes(file, ph->p_offset, ph->p_offset + ph->p_filesz, &note.devices,
+                                    notes, &bad_version);
     /* Only a truly empty segment is skipped: the copy below copies every p_filesz. */
     if (ph->p_type != PT_LOAD || (ph->p_memsz == 0 && ph->p_filesz == 0))
       continue;

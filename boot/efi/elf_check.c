@@ -4,6 +4,7 @@
 #include <elf.h>
 #include <guest/fmt.h>
 #include <unikvm/abi.h>
+#include <unikvm/elf_notes.h>
 
 #define MAX_PHDRS 64
 
@@ -80,37 +81,6 @@ static int overlaps(const Elf64_Phdr *a, const Elf64_Phdr *b) {
   return a->p_paddr < b->p_paddr + b->p_memsz && b->p_paddr < a->p_paddr + a->p_memsz;
 }
 
-/*
- * Reads the unikvm ABI notes of one PT_NOTE segment, as unikvm does: each
- * layer of the image declares its own, so the device bits are ORed and any
- * version other than ours is kept in *bad_version. Returns the notes found.
- */
-static int read_abi_notes(const uint8_t *file, const Elf64_Phdr *ph, uint32_t *devices, int found,
-                          uint32_t *bad_version) {
-  uint64_t off = ph->p_offset, end = ph->p_offset + ph->p_filesz;
-  const uint32_t namesz_want = sizeof(UNIKVM_NOTE_NAME);
-  while (end - off >= sizeof(Elf64_Nhdr)) {
-    Elf64_Nhdr nh;
-    copy(&nh, file + off, sizeof(nh));
-    uint64_t name_off = off + sizeof(nh);
-    uint64_t desc_off = name_off + (((uint64_t)nh.n_namesz + 3) & ~3ull);
-    uint64_t next = desc_off + (((uint64_t)nh.n_descsz + 3) & ~3ull);
-    if (next > end || next <= off)
-      return found;
-    struct unikvm_note_abi desc;
-    if (nh.n_type == UNIKVM_NOTE_TYPE_ABI && nh.n_namesz == namesz_want &&
-        same(file + name_off, UNIKVM_NOTE_NAME, namesz_want) && nh.n_descsz >= sizeof(desc)) {
-      copy(&desc, file + desc_off, sizeof(desc));
-      if (desc.abi_version != UNIKVM_ABI_VERSION)
-        *bad_version = desc.abi_version;
-      *devices |= desc.devices;
-      found++;
-    }
-    off = next;
-  }
-  return found;
-}
-
 static const char *check_segments(const uint8_t *file, size_t size, const Elf64_Phdr *phdrs,
                                   unsigned n, struct elf_kernel *out) {
   int loads = 0, notes = 0;
@@ -124,7 +94,8 @@ static const char *check_segments(const uint8_t *file, size_t size, const Elf64_
     if (ph->p_type == PT_INTERP || ph->p_type == PT_DYNAMIC)
       return reject("dynamically linked (link the image statically)");
     if (ph->p_type == PT_NOTE && in_file(ph->p_offset, ph->p_filesz, size))
-      notes = read_abi_notes(file, ph, &out->devices, notes, &bad_version);
+      notes = unikvm_read_abi_notes(file, ph->p_offset, ph->p_offset + ph->p_filesz, &out->devices,
+                                    notes, &bad_version);
     if (ph->p_type != PT_LOAD || ph->p_memsz == 0)
       continue;
     if ((bad = check_load(ph, i, size)) != NULL)
