@@ -96,28 +96,6 @@ guest_alive() {
 RAW=tests/integration/http_raw.py
 raw() { run ip netns exec "$NS" python3 $RAW "$@"; }
 
-# many.py HOST PORT: 1000 sequential connections, then 200 open at once, one request each.
-cat >"$TMPD/many.py" <<'EOF'
-import socket, sys
-host, port = sys.argv[1], int(sys.argv[2])
-def get(s):
-    s.sendall(b"GET /bytes/4 HTTP/1.1\r\nHost: t\r\n\r\n")
-    data = b""
-    while not data.endswith(b"\r\n\r\nabcd"):
-        chunk = s.recv(4096)
-        if not chunk:
-            break
-        data += chunk
-    return data.startswith(b"HTTP/1.1 200 ") and data.endswith(b"abcd")
-ok = 0
-for _ in range(1000):
-    with socket.create_connection((host, port), timeout=10) as s:
-        ok += get(s)
-print("sequential", ok)
-socks = [socket.create_connection((host, port), timeout=10) for _ in range(200)]
-print("concurrent", sum(get(s) for s in reversed(socks)))
-EOF
-
 # reuse.py HOST PORT COUNT FIRST_PORT NPORTS: COUNT sequential "Connection: close" requests whose
 # source ports cycle through NPORTS fixed ports, so that every SYN after the first round meets the
 # server's TIME_WAIT of the last connection from that port (the server closes first). A server
@@ -238,7 +216,7 @@ check "tap: wrk saw no socket errors" "$(grep 'Socket errors' "$OUT")" \
   bash -c "! grep -q 'Socket errors' '$OUT'"
 check "tap: wrk saw no non-2xx answers" "$(grep 'Non-2xx' "$OUT")" bash -c "! grep -q 'Non-2xx' '$OUT'"
 
-RUN_TIMEOUT=60 run_ns python3 "$TMPD/many.py" $G 8080
+RUN_TIMEOUT=60 run_ns python3 tests/integration/http_many.py $G 8080
 expect_stdout_has "tap: 1000 sequential connections all answered" '^sequential 1000$'
 expect_stdout_has "tap: 200 concurrent connections all answered" '^concurrent 200$'
 RUN_TIMEOUT=90 run_ns python3 "$TMPD/reuse.py" $G 8080 5000 20000 4
@@ -436,7 +414,7 @@ got=$(sha256sum <"$TMPD/big" | cut -d' ' -f1)
 check "tap mtu 65521: the 64 MiB body is the pattern" "sha256 $got, expected $want" \
   test "$got" = "$want"
 rm -f "$TMPD/big"
-RUN_TIMEOUT=60 run_ns python3 "$TMPD/many.py" $G 8080
+RUN_TIMEOUT=60 run_ns python3 tests/integration/http_many.py $G 8080
 expect_stdout_has "tap mtu 65521: 1000 sequential connections all answered" '^sequential 1000$'
 expect_stdout_has "tap mtu 65521: 200 concurrent connections all answered" '^concurrent 200$'
 guest_alive "tap mtu 65521 httpd"

@@ -157,27 +157,7 @@ run curl -sS --max-time 5 $URL/bytes/7
 expect_stdout "httpd serves others while a request is stalled" "abcdefg"
 kill $stall_pid 2>/dev/null
 
-cat >"$TMPD/many.py" <<'EOF'
-import socket, sys
-port = int(sys.argv[1])
-def get(s):
-    s.sendall(b"GET /bytes/4 HTTP/1.1\r\nHost: t\r\n\r\n")
-    data = b""
-    while not data.endswith(b"\r\n\r\nabcd"):
-        chunk = s.recv(4096)
-        if not chunk:
-            break
-        data += chunk
-    return data.startswith(b"HTTP/1.1 200 ") and data.endswith(b"abcd")
-ok = 0
-for _ in range(1000):
-    with socket.create_connection(("127.0.0.1", port), timeout=10) as s:
-        ok += get(s)
-print("sequential", ok)
-socks = [socket.create_connection(("127.0.0.1", port), timeout=10) for _ in range(200)]
-print("concurrent", sum(get(s) for s in reversed(socks)))
-EOF
-RUN_TIMEOUT=60 run python3 "$TMPD/many.py" $HP
+RUN_TIMEOUT=60 run python3 tests/integration/http_many.py 127.0.0.1 $HP
 expect_stdout_has "httpd answers 1000 sequential connections" '^sequential 1000$'
 expect_stdout_has "httpd answers 200 concurrent connections" '^concurrent 200$'
 
