@@ -4,6 +4,7 @@
 #include <stdbool.h>
 #include <time.h>
 
+#include "clock_ns.h"
 #include "exit_status.h"
 #include "frame_queue.h"
 #include "hypercall.h"
@@ -13,54 +14,23 @@
 
 int hc_walltime(struct vm *vm, uint64_t arg_gpa) {
   HC_ARG(vm, arg_gpa, struct unikvm_hc_walltime, arg);
-  struct timespec ts;
-  clock_gettime(CLOCK_REALTIME, &ts);
-  arg->ns = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+  arg->ns = clock_ns(CLOCK_REALTIME);
   return 0;
 }
 
 int hc_cputime(struct vm *vm, uint64_t arg_gpa) {
   HC_ARG(vm, arg_gpa, struct unikvm_hc_cputime, arg);
-  struct timespec ts;
-  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &ts);
-  arg->ns = (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
+  arg->ns = clock_ns(CLOCK_PROCESS_CPUTIME_ID);
   return 0;
-}
-
-/* deadline = now + timeout_ns on CLOCK_MONOTONIC. */
-static struct timespec deadline_after(uint64_t timeout_ns) {
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  t.tv_sec += (time_t)(timeout_ns / 1000000000u);
-  t.tv_nsec += (long)(timeout_ns % 1000000000u);
-  if (t.tv_nsec >= 1000000000) {
-    t.tv_sec++;
-    t.tv_nsec -= 1000000000;
-  }
-  return t;
-}
-
-/* Time left until DEADLINE, never negative. */
-static struct timespec time_left(const struct timespec *deadline) {
-  struct timespec now, left;
-  clock_gettime(CLOCK_MONOTONIC, &now);
-  left.tv_sec = deadline->tv_sec - now.tv_sec;
-  left.tv_nsec = deadline->tv_nsec - now.tv_nsec;
-  if (left.tv_nsec < 0) {
-    left.tv_sec--;
-    left.tv_nsec += 1000000000;
-  }
-  if (left.tv_sec < 0)
-    left.tv_sec = left.tv_nsec = 0;
-  return left;
 }
 
 uint64_t vm_wait_ready(struct vm *vm, uint64_t timeout_ns) {
   bool forever = timeout_ns == UINT64_MAX;
-  struct timespec deadline = deadline_after(forever ? 0 : timeout_ns);
+  uint64_t deadline = deadline_after_ns(forever ? 0 : timeout_ns);
   if (!vm->net) {
     /* Absolute, so a signal that interrupts the sleep does not restart it. */
-    while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &deadline, NULL) == EINTR &&
+    struct timespec until = timespec_of_ns(deadline);
+    while (clock_nanosleep(CLOCK_MONOTONIC, TIMER_ABSTIME, &until, NULL) == EINTR &&
            !vm_stop_signal)
       ;
     return 0;
@@ -73,7 +43,7 @@ uint64_t vm_wait_ready(struct vm *vm, uint64_t timeout_ns) {
   for (;;) {
     struct pollfd pfd = {.fd = vm->net->rxq ? vm->net->rxq->event_fd : net_watch_fd(vm->net),
                          .events = POLLIN};
-    struct timespec left = time_left(&deadline);
+    struct timespec left = time_left_until(deadline);
     int n = ppoll(&pfd, 1, forever ? NULL : &left, NULL);
     if (n > 0 && !vm->net->rxq)
       net_note_poll(vm->net, pfd.revents, vm->console_err_fd);

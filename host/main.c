@@ -14,6 +14,7 @@
 #include "blk_async.h"
 #include "boot_info.h"
 #include "boot_setup.h"
+#include "clock_ns.h"
 #include "clones.h"
 #include "cpu_pin.h"
 #include "elf_loader.h"
@@ -37,12 +38,6 @@
 static int die(int status, const char *what, const char *why) {
   fprintf(stderr, "unikvm: %s: %s\n", what, why);
   return status;
-}
-
-static uint64_t now_ns(clockid_t clock) {
-  struct timespec ts;
-  clock_gettime(clock, &ts);
-  return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
 }
 
 /* Maps the image file read-only; returns its size or -1 with ERR set. */
@@ -296,7 +291,7 @@ static int start_guest(const struct options *opts, struct vm *vm, struct kvm_vcp
       .argc = opts->guest_argc,
       .argv = opts->guest_argv,
       .tsc_hz = kvm_vcpu_tsc_hz(cpu),
-      .wallclock_ns = now_ns(CLOCK_REALTIME),
+      .wallclock_ns = clock_ns(CLOCK_REALTIME),
       .console_tty = (isatty(0) ? 1u : 0) | (isatty(1) ? 2u : 0) | (isatty(2) ? 4u : 0),
       .net = vm->net,
       .blk = vm->blk,
@@ -416,7 +411,7 @@ static int run(const struct options *opts, struct vm *vm) {
 int main(int argc, char **argv) {
   struct vm vm = {.console_out_fd = STDOUT_FILENO, .console_err_fd = STDERR_FILENO};
   vm.mem.fd = -1;
-  vm.stats.start_ns = now_ns(CLOCK_MONOTONIC);
+  vm.stats.start_ns = clock_ns(CLOCK_MONOTONIC);
   struct options opts;
   char err[512];
   if (options_parse(&opts, argc, argv, err, sizeof(err)) < 0) {

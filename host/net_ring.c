@@ -15,6 +15,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "clock_ns.h"
 #include "exit_status.h"
 #include "hypercall.h"
 #include "net.h"
@@ -62,9 +63,7 @@ static inline void full_fence(void) {
 }
 
 static uint64_t now_ns(void) {
-  struct timespec t;
-  clock_gettime(CLOCK_MONOTONIC, &t);
-  return (uint64_t)t.tv_sec * 1000000000u + (uint64_t)t.tv_nsec;
+  return clock_ns(CLOCK_MONOTONIC);
 }
 
 static void signal_fd(int fd) {
@@ -397,7 +396,7 @@ uint64_t net_ring_wait(struct vm *vm, struct net_ring *r, uint64_t timeout_ns) {
   }
   drain_fd(r->wake_fd); /* a wake-up meant for an earlier wait */
   bool forever = timeout_ns == UINT64_MAX;
-  uint64_t deadline = forever ? UINT64_MAX : now_ns() + timeout_ns;
+  uint64_t deadline = deadline_after_ns(timeout_ns); /* UINT64_MAX when forever */
   for (;;) {
     receive_locked(r, s, true);
     if (atomic_load(&r->broken))
@@ -410,9 +409,7 @@ uint64_t net_ring_wait(struct vm *vm, struct net_ring *r, uint64_t timeout_ns) {
     /* The backend itself, and the thread's wake-up for frames it took meanwhile. */
     struct pollfd fds[2] = {{.fd = r->wake_fd, .events = POLLIN},
                             {.fd = net_watch_fd(r->net), .events = POLLIN}};
-    uint64_t left = deadline - now;
-    struct timespec ts = {.tv_sec = (time_t)(left / 1000000000u),
-                          .tv_nsec = (long)(left % 1000000000u)};
+    struct timespec ts = timespec_of_ns(deadline - now);
     if (ppoll(fds, 2, forever ? NULL : &ts, NULL) > 0 && (fds[0].revents & POLLIN))
       drain_fd(r->wake_fd);
     net_note_poll(r->net, fds[1].revents, vm->console_err_fd);

@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "blk.h"
+#include "clock_ns.h"
 #include "exit_status.h"
 #include "hypercall.h"
 #include "kvm_vcpu.h"
@@ -21,12 +22,6 @@
 #include "snapshot_file.h"
 
 #define PAGE 4096u
-
-static uint64_t now_ns(clockid_t clock) {
-  struct timespec ts;
-  clock_gettime(clock, &ts);
-  return (uint64_t)ts.tv_sec * 1000000000u + (uint64_t)ts.tv_nsec;
-}
 
 int snapshot_answer_guest(struct vm *vm) {
   struct snapshot *snap = vm->snap;
@@ -97,7 +92,7 @@ static int take(struct vm *vm, uint64_t arg_gpa) {
     return vm_fail(vm, EXIT_SETUP, "snapshot", "no entropy: %s", strerror(errno));
   if (vcpu_state_save(vm->cpu, &snap->cpu, err, sizeof(err)) < 0)
     return vm_fail(vm, EXIT_SETUP, "snapshot", "%s", err);
-  snap->wallclock_ns = now_ns(CLOCK_REALTIME);
+  snap->wallclock_ns = clock_ns(CLOCK_REALTIME);
   if (snap->out_fd >= 0 && snapshot_file_write(snap, &vm->mem, snap->out_fd, err, sizeof(err)) < 0)
     return vm_fail(vm, EXIT_SETUP, "--snapshot-out", "%s: %s", snap->out_path, err);
   if (snap->mode & UNIKVM_SNAPSHOT_RESET_PER_REQUEST) {
@@ -141,7 +136,7 @@ static uint64_t restore_written_pages(struct vm *vm) {
 
 static int reset(struct vm *vm) {
   struct snapshot *snap = vm->snap;
-  uint64_t start = now_ns(CLOCK_MONOTONIC);
+  uint64_t start = clock_ns(CLOCK_MONOTONIC);
   blk_drain(vm->blk); /* asynchronous disk reads land in RAM before the pages are restored */
   struct kvm_dirty_log log = {.slot = 0, .dirty_bitmap = snap->kvm_dirty};
   if (ioctl(vm->cpu->vm_fd, KVM_GET_DIRTY_LOG, &log) < 0)
@@ -157,7 +152,7 @@ static int reset(struct vm *vm) {
   if (vm->net && vm->net->gate)
     snap->frames_released += net_gate_reset(vm->net->gate);
   snap->resets++;
-  snap->reset_ns += now_ns(CLOCK_MONOTONIC) - start;
+  snap->reset_ns += clock_ns(CLOCK_MONOTONIC) - start;
   return 0;
 }
 
@@ -182,7 +177,7 @@ int snapshot_resume(struct vm *vm, uint64_t tsc_hz, char *err, size_t errlen) {
   if (vcpu_state_adopt(vm->cpu, &snap->cpu, err, errlen) < 0)
     return -1;
   /* Time went on while the snapshot sat in its file: so does the guest's TSC. */
-  uint64_t now = now_ns(CLOCK_REALTIME);
+  uint64_t now = clock_ns(CLOCK_REALTIME);
   uint64_t slept = now > snap->wallclock_ns ? now - snap->wallclock_ns : 0;
   snap->cpu.tsc += (uint64_t)((double)slept * (double)tsc_hz / 1e9);
   if (vcpu_state_load(vm->cpu, &snap->cpu, 1, err, errlen) < 0)

@@ -5,6 +5,8 @@
 #include <linux/kvm.h>
 #include <time.h>
 
+#include "clock_ns.h"
+
 static const char *const exit_names[STATS_EXIT_REASONS] = {
     [KVM_EXIT_UNKNOWN] = "unknown",   [KVM_EXIT_IO] = "io",
     [KVM_EXIT_HLT] = "hlt",           [KVM_EXIT_MMIO] = "mmio",
@@ -38,10 +40,7 @@ void stats_print(const struct vm_stats *stats, FILE *out) {
   uint64_t total = 0;
   for (unsigned i = 0; i < STATS_EXIT_REASONS; i++)
     total += stats->exits[i];
-  struct timespec now;
-  clock_gettime(CLOCK_MONOTONIC, &now);
-  uint64_t elapsed_us =
-      ((uint64_t)now.tv_sec * 1000000000u + (uint64_t)now.tv_nsec - stats->start_ns) / 1000;
+  uint64_t elapsed_us = (clock_ns(CLOCK_MONOTONIC) - stats->start_ns) / 1000;
   fprintf(out, "unikvm: stats: elapsed_us=%" PRIu64 " exits=%" PRIu64, elapsed_us, total);
   for (unsigned i = 0; i < STATS_EXIT_REASONS; i++)
     if (stats->exits[i])
