@@ -46,7 +46,8 @@ struct net_ring {
   int kick_fd;             /* vCPU -> thread: rings offered, rx made room, stop */
   atomic_bool stop;
   atomic_bool broken;
-  char why[200]; /* what was wrong with the guest's rings, once broken */
+  _Atomic uint64_t answer_until; /* POLL handed the guest frames: stay awake for its answer */
+  char why[200];                 /* what was wrong with the guest's rings, once broken */
   /* --stats */
   atomic_uint_fast64_t tx_thread, tx_vcpu, wakeups, kicks, sleeps;
 };
@@ -273,6 +274,8 @@ static void *ring_thread(void *arg) {
     /* A guest that does not poll rx waits in POLL, where the vCPU reads the backend: this
      * thread then only sends what is queued and goes back to sleep. */
     bool guest_polls = __atomic_load_n(&s->guest_polls, __ATOMIC_RELAXED) != 0;
+    /* Frames that POLL handed to the guest get an answer, as the thread's own do. */
+    uint64_t answer_until = atomic_load(&r->answer_until);
     uint32_t got = guest_polls ? receive_locked(r, s, false) : 0;
     if (got)
       wake_waiting_guest(r, s);
@@ -281,19 +284,20 @@ static void *ring_thread(void *arg) {
     uint64_t now = now_ns();
     if (!guest_polls)
       awake_until = now;
-    if (sent)
+    if (sent) {
       awake_until = now + (__atomic_load_n(&s->guest_idle, __ATOMIC_ACQUIRE) ? 0 : linger_ns);
+      /* The answer went (unless POLL handed over more frames meanwhile). */
+      atomic_compare_exchange_strong(&r->answer_until, &answer_until, 0);
+    }
     if (got)
       awake_until = now + r->poll_ns;
     if (got || sent)
       continue;
+    if (guest_polls && answer_until > awake_until)
+      awake_until = answer_until;
     if (now >= awake_until) {
-      uint32_t delivered = load_acquire(&s->rx_used);
       sleep_until_needed(r, s);
-      /* Frames that POLL handed to the guest meanwhile get an answer, as the thread's own
-       * do: it must be awake to send it, or the guest exits again for that. */
-      bool answer_due = load_acquire(&s->rx_used) != delivered;
-      awake_until = now_ns() + (answer_due ? r->poll_ns : linger_ns);
+      awake_until = now_ns() + linger_ns;
       continue;
     }
     /* Watch tx in memory for a while before the next look at the backend (a system call);
@@ -370,14 +374,17 @@ static uint64_t stop_broken(struct vm *vm, struct net_ring *r) {
 }
 
 /*
- * POLL returns frames to a guest that polls rx while the thread sleeps: the
- * thread is woken to send the answer. Without it the guest, finding its
- * answer queued and nobody watching tx, exits again to send it, and waits
- * in that POLL for the next request: one exit per request from then on.
+ * POLL returns frames to a guest that polls rx: the thread stays awake (and
+ * is woken if it sleeps) for poll_ns, as after frames it delivered itself,
+ * to send the answer. Without it the guest, finding its answer queued and
+ * nobody watching tx, exits again to send it, and waits in that POLL for
+ * the next request: one exit per request from then on.
  */
 static void wake_for_answer(struct net_ring *r, struct unikvm_net_ring *s) {
-  if (__atomic_load_n(&s->guest_polls, __ATOMIC_RELAXED) &&
-      !(__atomic_load_n(&s->polling, __ATOMIC_ACQUIRE) & UNIKVM_NET_RING_POLL_TX)) {
+  if (!__atomic_load_n(&s->guest_polls, __ATOMIC_RELAXED))
+    return;
+  atomic_store(&r->answer_until, now_ns() + r->poll_ns);
+  if (!(__atomic_load_n(&s->polling, __ATOMIC_ACQUIRE) & UNIKVM_NET_RING_POLL_TX)) {
     signal_fd(r->kick_fd);
     atomic_fetch_add(&r->kicks, 1);
   }

@@ -34,17 +34,30 @@ static struct net_device net;
 static int peer; /* the backend's far end */
 static struct unikvm_net_ring *ring;
 
-static int setup(void **state) {
-  (void)state;
+static uint64_t poll_ns; /* the thread's awake window in this test */
+
+static int setup_polling(uint64_t ns) {
   if (fake_vm_init(&fake, RAM) < 0)
     return -1;
   if (fake_vm_add_nic(&fake, &net, true, MTU, &peer) < 0)
     return -1;
   char err[128];
-  if (net_ring_start(&fake.vm, &net, POLL_NS, err, sizeof(err)) < 0)
+  poll_ns = ns;
+  if (net_ring_start(&fake.vm, &net, ns, err, sizeof(err)) < 0)
     return -1;
   ring = fake_vm_at(&fake, RING_GPA);
   return 0;
+}
+
+static int setup(void **state) {
+  (void)state;
+  return setup_polling(POLL_NS);
+}
+
+/* A window long enough that "still awake" does not depend on how fast this test runs. */
+static int setup_long_poll(void **state) {
+  (void)state;
+  return setup_polling(1000000000u);
 }
 
 static int teardown(void **state) {
@@ -73,7 +86,7 @@ static void offer_posted(void) {
   assert_int_equal(offer(RING_GPA, SLOTS), 0);
   struct unikvm_hc_net_ring *arg = fake_vm_at(&fake, ARG_GPA);
   assert_int_equal(arg->ret, 0);
-  assert_int_equal(arg->poll_ns, POLL_NS);
+  assert_int_equal(arg->poll_ns, poll_ns);
   assert_true(net_ring_active(net.ring));
 }
 
@@ -219,6 +232,33 @@ static void test_poll_sends_what_tx_holds(void **state) {
   assert_false(fake.vm.stopped);
 }
 
+/*
+ * The request reached the guest through POLL (the thread slept, not watching
+ * the backend): the thread still sends the answer without a hypercall when
+ * the guest queues it after the short linger, within the awake window.
+ */
+static void test_answer_to_a_frame_poll_delivered_leaves_without_a_hypercall(void **state) {
+  (void)state;
+  offer_posted();
+  __atomic_store_n(&ring->guest_polls, 0u, __ATOMIC_RELEASE);
+  assert_true(becomes(&ring->polling, 0)); /* asleep, watching neither side */
+  uint8_t request[64] = {9};
+  assert_int_equal(send(peer, request, sizeof(request), 0), (ssize_t)sizeof(request));
+  __atomic_store_n(&ring->guest_polls, 1u, __ATOMIC_RELEASE);
+  ring->rx_seen = 0;
+  ring->guest_waiting = 1;
+  assert_int_equal(vm_wait_ready(&fake.vm, 1000000000u), UNIKVM_READY_NET_RX);
+  ring->guest_waiting = 0;
+  usleep(400000); /* past the linger (poll_ns / 8), well within poll_ns */
+  uint8_t *answer = fake_vm_at(&fake, BUF_GPA + 0x100000u);
+  memset(answer, 0x5a, 60);
+  queue_tx(0, BUF_GPA + 0x100000u, 60);
+  assert_true(becomes(&ring->tx_tail, 1));
+  uint8_t got[2048];
+  assert_int_equal(recv(peer, got, sizeof(got), 0), 60);
+  assert_memory_equal(got, answer, 60);
+}
+
 static void test_net_io_refused_once_rings_are_used(void **state) {
   (void)state;
   offer_posted();
@@ -315,6 +355,9 @@ int main(void) {
                                       teardown),
       cmocka_unit_test_setup_teardown(test_poll_wakes_when_a_frame_arrives, setup, teardown),
       cmocka_unit_test_setup_teardown(test_poll_sends_what_tx_holds, setup, teardown),
+      cmocka_unit_test_setup_teardown(
+          test_answer_to_a_frame_poll_delivered_leaves_without_a_hypercall, setup_long_poll,
+          teardown),
       cmocka_unit_test_setup_teardown(test_net_io_refused_once_rings_are_used, setup, teardown),
       cmocka_unit_test_setup_teardown(test_bad_offers, setup, teardown),
       cmocka_unit_test_setup_teardown(test_declined_without_a_thread, setup, teardown),
