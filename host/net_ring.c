@@ -63,10 +63,6 @@ static inline void full_fence(void) {
   __atomic_thread_fence(__ATOMIC_SEQ_CST);
 }
 
-static uint64_t now_ns(void) {
-  return clock_ns(CLOCK_MONOTONIC);
-}
-
 static void signal_fd(int fd) {
   uint64_t one = 1;
   ssize_t n = write(fd, &one, sizeof(one));
@@ -265,7 +261,7 @@ static void *ring_thread(void *arg) {
    * would hold (a client that shares a CPU with this thread waits for it; one
    * free to move may be put on the guest's CPU).
    */
-  uint64_t awake_until = now_ns() + r->poll_ns, linger_ns = r->poll_ns / 8;
+  uint64_t awake_until = clock_ns(CLOCK_MONOTONIC) + r->poll_ns, linger_ns = r->poll_ns / 8;
   while (!atomic_load(&r->stop)) {
     if (atomic_load(&r->broken)) {
       wait_for_kick(r); /* only the stop can come now */
@@ -281,7 +277,7 @@ static void *ring_thread(void *arg) {
       wake_waiting_guest(r, s);
     uint32_t sent = send_locked(r, s, false);
     atomic_fetch_add(&r->tx_thread, sent);
-    uint64_t now = now_ns();
+    uint64_t now = clock_ns(CLOCK_MONOTONIC);
     if (!guest_polls)
       awake_until = now;
     if (sent) {
@@ -297,7 +293,7 @@ static void *ring_thread(void *arg) {
       awake_until = answer_until;
     if (now >= awake_until) {
       sleep_until_needed(r, s);
-      awake_until = now_ns() + linger_ns;
+      awake_until = clock_ns(CLOCK_MONOTONIC) + linger_ns;
       continue;
     }
     /* Watch tx in memory for a while before the next look at the backend (a system call);
@@ -383,7 +379,7 @@ static uint64_t stop_broken(struct vm *vm, struct net_ring *r) {
 static void wake_for_answer(struct net_ring *r, struct unikvm_net_ring *s) {
   if (!__atomic_load_n(&s->guest_polls, __ATOMIC_RELAXED))
     return;
-  atomic_store(&r->answer_until, now_ns() + r->poll_ns);
+  atomic_store(&r->answer_until, clock_ns(CLOCK_MONOTONIC) + r->poll_ns);
   if (!(__atomic_load_n(&s->polling, __ATOMIC_ACQUIRE) & UNIKVM_NET_RING_POLL_TX)) {
     signal_fd(r->kick_fd);
     atomic_fetch_add(&r->kicks, 1);
@@ -408,7 +404,7 @@ uint64_t net_ring_wait(struct vm *vm, struct net_ring *r, uint64_t timeout_ns) {
     receive_locked(r, s, true);
     if (atomic_load(&r->broken))
       return stop_broken(vm, r);
-    uint64_t ready = rx_ready(s), now = now_ns();
+    uint64_t ready = rx_ready(s), now = clock_ns(CLOCK_MONOTONIC);
     if (ready)
       wake_for_answer(r, s);
     if (ready || now >= deadline || vm_stop_signal)

@@ -11,6 +11,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "../clock_ns.h"
 #include "args.h"
 #include "frames.h"
 #include "pollset.h"
@@ -28,9 +29,7 @@ static void usage_error(const char *msg) {
 }
 
 static int64_t clock_ms(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+  return (int64_t)(clock_ns(CLOCK_MONOTONIC) / 1000000);
 }
 
 static int is_fifo(int fd) {

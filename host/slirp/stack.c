@@ -7,18 +7,13 @@
 #include <string.h>
 #include <time.h>
 
+#include "../clock_ns.h"
 #include "frames.h"
 #include "netconf.h"
 #include "timers.h"
 
 #define GUEST_ERROR_BURST  5     /* lines per window... */
 #define GUEST_ERROR_WINDOW 10000 /* ...of this many ms: a guest must not flood unikvm's stderr */
-
-static int64_t clock_ns(void) {
-  struct timespec ts;
-  clock_gettime(CLOCK_MONOTONIC, &ts);
-  return (int64_t)ts.tv_sec * 1000000000 + ts.tv_nsec;
-}
 
 static ssize_t cb_send_packet(const void *buf, size_t len, void *opaque) {
   (void)opaque;
@@ -32,7 +27,7 @@ static void cb_guest_error(const char *msg, void *opaque) {
   (void)opaque;
   static int64_t window_start;
   static unsigned printed, suppressed;
-  int64_t now_ms = clock_ns() / 1000000;
+  int64_t now_ms = (int64_t)clock_ns(CLOCK_MONOTONIC) / 1000000;
   if (now_ms - window_start >= GUEST_ERROR_WINDOW) {
     if (suppressed)
       fprintf(stderr, "unikvm-slirp: guest error: %u more suppressed\n", suppressed);
@@ -49,7 +44,7 @@ static void cb_guest_error(const char *msg, void *opaque) {
 
 static int64_t cb_clock_get_ns(void *opaque) {
   (void)opaque;
-  return clock_ns();
+  return (int64_t)clock_ns(CLOCK_MONOTONIC);
 }
 
 static void *cb_timer_new(SlirpTimerCb cb, void *cb_opaque, void *opaque) {
